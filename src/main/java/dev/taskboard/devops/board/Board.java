@@ -1,0 +1,267 @@
+package dev.taskboard.devops.board;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A task board file: selective reads, and surgical, locked, atomic changes to the entries the
+ * caller names. Bytes outside those entries are never rewritten.
+ */
+public final class Board {
+  private static final int WRITE_ATTEMPTS = 10;
+
+  private final Path file;
+  private final ArrayPath arrayPath;
+  private final Path stateDir;
+  private final BoardWriter writer;
+
+  public Board(Path file, ArrayPath arrayPath, Path stateDir, Clock clock) {
+    this.file = file;
+    this.arrayPath = arrayPath;
+    this.stateDir = stateDir;
+    this.writer = new BoardWriter(file, stateDir, WRITE_ATTEMPTS, clock);
+  }
+
+  /** A board whose task array is found automatically and whose state dir is the default. */
+  public static Board at(Path file) {
+    return new Board(file, ArrayPath.auto(), defaultStateDir(file), Clock.systemUTC());
+  }
+
+  /** {@code .plan/devops} for a board in {@code .plan/}, else {@code .devops-worker} beside it. */
+  public static Path defaultStateDir(Path board) {
+    Path dir = board.toAbsolutePath().getParent();
+    Path name = dir.getFileName();
+    return name != null && name.toString().equals(".plan")
+        ? dir.resolve("devops")
+        : dir.resolve(".devops-worker");
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  /** The tasks matching {@code filter}, in board order, in one streaming pass. */
+  public List<Task> select(TaskFilter filter) throws IOException {
+    try (Snapshot s = BoardScanner.scan(file, arrayPath, filter)) {
+      List<Task> tasks = new ArrayList<>();
+      for (Slot slot : s.matches) {
+        tasks.add(task(slot, s.task(slot)));
+      }
+      return tasks;
+    }
+  }
+
+  /** The task with this id (ids compare as text). */
+  public Task get(String id) throws IOException {
+    try (Snapshot s = BoardScanner.scan(file, arrayPath, null)) {
+      Slot slot = s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id));
+      return task(slot, s.task(slot));
+    }
+  }
+
+  /**
+   * Applies {@code patch} to the task with this id, if its expectations hold on the version on disk
+   * at write time; returns the task as written.
+   *
+   * @throws ExpectationFailedException when an expectation does not hold; nothing is written
+   * @throws TaskNotFoundException when the board has no such task
+   */
+  public Task patch(String id, Patch patch) throws IOException {
+    return writer.update(this::scanAll, s -> patchEntry(s, id, patch));
+  }
+
+  /**
+   * Appends {@code task} after the last task, in the board's layout. A task without {@code id} /
+   * {@code task_id} gets the next id of the board's scheme. Returns the task as written.
+   */
+  public Task add(ObjectNode task) throws IOException {
+    return writer.update(this::scanAll, s -> appendTask(s, task));
+  }
+
+  int collisions() {
+    return writer.collisions();
+  }
+
+  void beforeCommit(Runnable hook) {
+    writer.beforeCommit(hook);
+  }
+
+  private Snapshot scanAll(Path real) throws IOException {
+    return BoardScanner.scan(real, arrayPath, null);
+  }
+
+  private BoardWriter.Result<Task> patchEntry(Snapshot s, String id, Patch patch)
+      throws IOException {
+    Slot slot = s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id));
+    byte[] before = s.entryBytes(slot);
+    JsonNode current = Json.MAPPER.readTree(before);
+    for (Patch.Field expected : patch.expectations()) {
+      JsonNode actual = expected.path().in(current);
+      if (!sameValue(expected.value(), actual)) {
+        throw new ExpectationFailedException(
+            file,
+            id,
+            expected.path().toString(),
+            Json.compact(expected.value()),
+            actual.isMissingNode() ? "absent" : Json.compact(actual));
+      }
+    }
+    EntryEditor editor = new EntryEditor(before, lineIndentBefore(s, slot.start()));
+    for (Patch.Field set : patch.sets()) {
+      boolean mergesIntoObject = set.value().isObject() && set.path().in(current).isObject();
+      if (!mergesIntoObject) {
+        editor.set(set.path(), set.value());
+      }
+    }
+    byte[] after = editor.bytes();
+    JsonNode written = Json.MAPPER.readTree(after);
+    if (Arrays.equals(before, after)) {
+      return new BoardWriter.Result<>(List.of(), task(slot, written));
+    }
+    return new BoardWriter.Result<>(
+        List.of(new Splice(slot.start(), slot.end(), after)), task(slot, written));
+  }
+
+  private BoardWriter.Result<Task> appendTask(Snapshot s, ObjectNode given) throws IOException {
+    ObjectNode task = given.deepCopy();
+    IdScheme ids = IdScheme.of(s.slots);
+    String idKey = task.has("id") ? "id" : task.has("task_id") ? "task_id" : null;
+    String id;
+    if (idKey == null) {
+      JsonNode next = ids.next();
+      ObjectNode withId = Json.MAPPER.createObjectNode();
+      withId.set(ids.key(), next);
+      withId.setAll(task);
+      task = withId;
+      id = next.asText();
+    } else {
+      id = task.get(idKey).asText();
+      if (s.slot(id).isPresent()) {
+        throw new BoardException(
+            file, "a task with id " + id + " already exists; leave the id out to get the next one");
+      }
+    }
+    Appended appended = s.slots.isEmpty() ? intoEmptyArray(s, task) : afterLastTask(s, task);
+    return new BoardWriter.Result<>(
+        List.of(appended.splice()),
+        new Task(id, s.slots.size(), appended.line(), appended.column(), task));
+  }
+
+  private record Appended(Splice splice, long line, long column) {}
+
+  private Appended afterLastTask(Snapshot s, ObjectNode task) throws IOException {
+    Slot first = s.slots.get(0);
+    Slot last = s.slots.get(s.slots.size() - 1);
+    String indent = lineIndentBefore(s, last.start());
+    byte[] lastEntry = s.entryBytes(last);
+    Style style = Style.of(lastEntry, indent);
+    String gap = new String(s.bytes(s.arrayOpen + 1, first.start()), StandardCharsets.UTF_8);
+    int newline = gap.lastIndexOf('\n');
+    String separator;
+    if (newline >= 0) {
+      String lineEnding = newline > 0 && gap.charAt(newline - 1) == '\r' ? "\r\n" : "\n";
+      separator = "," + lineEnding + indent;
+    } else if (s.slots.size() > 1) {
+      separator = new String(s.bytes(first.end(), s.slots.get(1).start()), StandardCharsets.UTF_8);
+    } else {
+      separator = ",";
+    }
+    byte[] text = (separator + style.render(task, indent)).getBytes(StandardCharsets.UTF_8);
+    long line =
+        last.line() + newlines(lastEntry) + newlines(separator.getBytes(StandardCharsets.UTF_8));
+    long column = newline >= 0 ? indent.length() + 1 : 0;
+    return new Appended(new Splice(last.end(), last.end(), text), line, column);
+  }
+
+  private Appended intoEmptyArray(Snapshot s, ObjectNode task) throws IOException {
+    byte[] head = s.bytes(0, Math.min(s.state.size(), 64 * 1024));
+    Style.Bytes b = new Style.Bytes(head);
+    String own = lineIndentBefore(s, s.arrayOpen);
+    String unit = firstIndent(head).orElse("  ");
+    boolean multiLine = b.indexOf((byte) '\n', 0) >= 0;
+    Style style =
+        new Style(multiLine, b.firstLineEnding(), unit, multiLine ? ": " : ":", ",", false);
+    String inner = own + unit;
+    String lineEnding = style.lineEnding();
+    String text =
+        multiLine
+            ? "[" + lineEnding + inner + style.render(task, inner) + lineEnding + own + "]"
+            : "[" + style.render(task, "") + "]";
+    long line =
+        s.arrayOpen < head.length
+            ? 1 + newlines(Arrays.copyOf(head, (int) s.arrayOpen)) + (multiLine ? 1 : 0)
+            : 0;
+    return new Appended(
+        new Splice(s.arrayOpen, s.arrayClose + 1, text.getBytes(StandardCharsets.UTF_8)),
+        line,
+        inner.length() + 1);
+  }
+
+  private static long newlines(byte[] bytes) {
+    long n = 0;
+    for (byte x : bytes) {
+      if (x == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The indent of the first indented line, if any. */
+  private static Optional<String> firstIndent(byte[] head) {
+    String text = new String(head, StandardCharsets.UTF_8);
+    for (String line : text.split("\r?\n")) {
+      int i = 0;
+      while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+        i++;
+      }
+      if (i > 0 && i < line.length()) {
+        return Optional.of(line.substring(0, i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Leading whitespace of the line {@code offset} is on, or "" when code precedes it there. */
+  private static String lineIndentBefore(Snapshot s, long offset) throws IOException {
+    long from = Math.max(0, offset - 512);
+    String before = new String(s.bytes(from, offset), StandardCharsets.UTF_8);
+    int newline = before.lastIndexOf('\n');
+    String tail = newline >= 0 ? before.substring(newline + 1) : from == 0 ? before : "";
+    return tail.isBlank() ? tail.replace("\uFEFF", "") : lineIndentOf(tail);
+  }
+
+  private static String lineIndentOf(String line) {
+    int i = 0;
+    while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+      i++;
+    }
+    return line.substring(0, i);
+  }
+
+  private static boolean sameValue(JsonNode expected, JsonNode actual) {
+    if (expected.isNull() && (actual.isMissingNode() || actual.isNull())) {
+      return true;
+    }
+    if (expected.isNumber() && actual.isNumber()) {
+      return expected.decimalValue().compareTo(actual.decimalValue()) == 0;
+    }
+    return expected.equals(actual);
+  }
+
+  private Task task(Slot slot, JsonNode json) {
+    return new Task(slot.id(), slot.index(), slot.line(), slot.column(), json);
+  }
+}

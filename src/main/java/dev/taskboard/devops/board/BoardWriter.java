@@ -1,0 +1,224 @@
+package dev.taskboard.devops.board;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * The write protocol every board change goes through: take the sidecar lock, read, compute the
+ * splices, write a temp file beside the board, make sure no writer that ignores the lock replaced
+ * the board meanwhile (else read again and recompute), keep a backup, rename atomically.
+ */
+final class BoardWriter {
+  /** Reads and writes one board version; returns the splices to apply, empty for none. */
+  interface Change<T> {
+    Result<T> apply(Snapshot snapshot) throws IOException;
+  }
+
+  record Result<T>(List<Splice> splices, T value) {
+    Result {
+      splices = List.copyOf(splices);
+    }
+  }
+
+  static final int BACKUPS_KEPT = 5;
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
+      new ConcurrentHashMap<>();
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final Path file;
+  private final Path backups;
+  private final int attempts;
+  private final Clock clock;
+  private volatile Runnable beforeCommit = () -> {};
+  private int collisions;
+
+  BoardWriter(Path file, Path stateDir, int attempts, Clock clock) {
+    this.file = file;
+    this.backups = stateDir.resolve("backups");
+    this.attempts = attempts;
+    this.clock = clock;
+  }
+
+  /** Runs between the read and the final check; tests use it to stage a racing writer. */
+  void beforeCommit(Runnable hook) {
+    this.beforeCommit = hook;
+  }
+
+  /** How many times a writer that ignores the lock replaced the board under this one. */
+  int collisions() {
+    return collisions;
+  }
+
+  <T> T update(Scan scan, Change<T> change) throws IOException {
+    Path real = realPath();
+    ReentrantLock local = IN_PROCESS.computeIfAbsent(real, p -> new ReentrantLock());
+    local.lock();
+    try (FileChannel lockFile =
+            FileChannel.open(lockPath(real), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = lockFile.lock()) {
+      for (int attempt = 1; attempt <= attempts; attempt++) {
+        try (Snapshot snapshot = scan.read(real)) {
+          Result<T> result = change.apply(snapshot);
+          if (result.splices().isEmpty()) {
+            return result.value();
+          }
+          Path temp = writeTemp(real, snapshot, result.splices());
+          try {
+            beforeCommit.run();
+            if (!unchanged(real, snapshot.state)) {
+              collisions++;
+              continue;
+            }
+            backup(real);
+            Files.move(temp, real, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(real.getParent());
+            return result.value();
+          } finally {
+            Files.deleteIfExists(temp);
+          }
+        }
+      }
+      throw new BoardContentionException(
+          file,
+          "kept changing under a writer that ignores "
+              + lockPath(real).getFileName()
+              + " ("
+              + attempts
+              + " tries); nothing was written, retry");
+    } finally {
+      local.unlock();
+    }
+  }
+
+  /** The sidecar lock other agents take too (fcntl, e.g. Python's fcntl.lockf). */
+  static Path lockPath(Path realBoard) {
+    return realBoard.resolveSibling(realBoard.getFileName() + ".lock");
+  }
+
+  /** Reads a board version for {@link #update}. */
+  interface Scan {
+    Snapshot read(Path realFile) throws IOException;
+  }
+
+  private Path realPath() throws IOException {
+    try {
+      return file.toRealPath();
+    } catch (NoSuchFileException e) {
+      throw new BoardException(
+          file, "does not exist; create it (an empty board is []) or run 'devops-worker init'");
+    }
+  }
+
+  private static Path writeTemp(Path real, Snapshot snapshot, List<Splice> splices)
+      throws IOException {
+    Path dir = real.getParent();
+    Path temp = Files.createTempFile(dir, "." + real.getFileName() + ".", ".tmp");
+    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      long position = 0;
+      for (Splice splice : splices) {
+        copy(snapshot.channel, position, splice.start() - position, out);
+        write(out, splice.replacement());
+        position = splice.end();
+      }
+      copy(snapshot.channel, position, snapshot.state.size() - position, out);
+      out.force(true);
+      copyOwnerAndMode(real, temp);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    return temp;
+  }
+
+  private static void copy(FileChannel in, long position, long count, FileChannel out)
+      throws IOException {
+    long done = 0;
+    while (done < count) {
+      long n = in.transferTo(position + done, count - done, out);
+      if (n <= 0) {
+        throw new IOException(in + ": file shrank while being copied");
+      }
+      done += n;
+    }
+  }
+
+  private static void write(FileChannel out, byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      out.write(buffer);
+    }
+  }
+
+  /** Files.createTempFile makes rw-------: the board keeps its own mode (and owner, as root). */
+  private static void copyOwnerAndMode(Path from, Path to) throws IOException {
+    PosixFileAttributeView target = Files.getFileAttributeView(to, PosixFileAttributeView.class);
+    if (target == null) {
+      return;
+    }
+    PosixFileAttributes source = Files.readAttributes(from, PosixFileAttributes.class);
+    target.setPermissions(source.permissions());
+    if (!source.owner().equals(target.readAttributes().owner())) {
+      try {
+        target.setOwner(source.owner());
+      } catch (FileSystemException notPermitted) {
+        // Only root may give a file away; the board then belongs to the worker's user.
+      }
+    }
+  }
+
+  private static boolean unchanged(Path real, FileState read) throws IOException {
+    FileState now = FileState.attributesOf(real);
+    if (!now.withChecksum(read.crc32c()).sameVersionAs(read)) {
+      return false;
+    }
+    return FileState.of(real).sameVersionAs(read);
+  }
+
+  /** Keeps the version being replaced: a hard link costs nothing; a copy where links fail. */
+  private void backup(Path real) throws IOException {
+    Files.createDirectories(backups);
+    String name = real.getFileName() + "." + STAMP.format(clock.instant()) + ".bak";
+    Path target = backups.resolve(name);
+    try {
+      Files.createLink(target, real);
+    } catch (UnsupportedOperationException | FileSystemException crossDevice) {
+      Files.copy(real, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    String prefix = real.getFileName() + ".";
+    try (Stream<Path> all = Files.list(backups)) {
+      List<Path> mine =
+          all.filter(p -> p.getFileName().toString().startsWith(prefix))
+              .filter(p -> p.getFileName().toString().endsWith(".bak"))
+              .sorted(Comparator.comparing(Path::toString).reversed())
+              .toList();
+      for (Path old : mine.subList(Math.min(BACKUPS_KEPT, mine.size()), mine.size())) {
+        Files.deleteIfExists(old);
+      }
+    }
+  }
+
+  private static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+}

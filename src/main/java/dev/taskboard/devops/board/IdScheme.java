@@ -1,0 +1,72 @@
+package dev.taskboard.devops.board;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The id scheme a board already uses, for new tasks: {@code TASK-010} after {@code TASK-009},
+ * {@code T-010} after {@code T-009}, {@code 11} after {@code 10}; under the key the board uses.
+ */
+record IdScheme(String key, String prefix, BigInteger last, int width, boolean numeric) {
+  private static final Pattern PREFIXED = Pattern.compile("(.*?)(\\d+)");
+
+  static IdScheme of(List<Slot> slots) {
+    if (slots.isEmpty()) {
+      return new IdScheme("id", "TASK-", BigInteger.ZERO, 3, false);
+    }
+    Slot newest = slots.get(slots.size() - 1);
+    String key = newest.idKey();
+    if (newest.numericId()) {
+      BigInteger max = BigInteger.ZERO;
+      for (Slot s : slots) {
+        if (s.numericId() && s.id().matches("\\d+")) {
+          max = max.max(new BigInteger(s.id()));
+        }
+      }
+      return new IdScheme(key, "", max, 0, true);
+    }
+    Map<String, Integer> prefixCount = new HashMap<>();
+    for (Slot s : slots) {
+      Matcher m = PREFIXED.matcher(s.id());
+      if (!s.numericId() && m.matches()) {
+        prefixCount.merge(m.group(1), 1, Integer::sum);
+      }
+    }
+    Matcher newestMatch = PREFIXED.matcher(newest.id());
+    String prefix =
+        newestMatch.matches()
+            ? newestMatch.group(1)
+            : prefixCount.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElse("TASK-");
+    BigInteger max = BigInteger.ZERO;
+    int width = prefixCount.isEmpty() ? 3 : 0;
+    for (Slot s : slots) {
+      Matcher m = PREFIXED.matcher(s.id());
+      if (!s.numericId() && m.matches() && m.group(1).equals(prefix)) {
+        max = max.max(new BigInteger(m.group(2)));
+        if (m.group(2).startsWith("0")) {
+          width = Math.max(width, m.group(2).length());
+        }
+      }
+    }
+    return new IdScheme(key, prefix, max, width, false);
+  }
+
+  JsonNode next() {
+    BigInteger n = last.add(BigInteger.ONE);
+    if (numeric) {
+      return JsonNodeFactory.instance.numberNode(n);
+    }
+    String digits = n.toString();
+    String padded = "0".repeat(Math.max(0, width - digits.length())) + digits;
+    return JsonNodeFactory.instance.textNode(prefix + padded);
+  }
+}

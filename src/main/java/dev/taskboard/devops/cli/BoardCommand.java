@@ -1,0 +1,215 @@
+package dev.taskboard.devops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.board.ArrayPath;
+import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.board.Patch;
+import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.board.TaskFilter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code board get|list|patch|add}: safe board access for other agents and scripts. */
+@Command(
+    name = "board",
+    description = "Read and change the task board with the worker's lock and surgical patches.",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      BoardCommand.List.class,
+      BoardCommand.Get.class,
+      BoardCommand.PatchTask.class,
+      BoardCommand.Add.class
+    })
+final class BoardCommand {
+
+  /** Options every board command takes. */
+  static final class BoardOptions {
+    @Option(
+        names = "--board",
+        paramLabel = "FILE",
+        description =
+            "The board. Default: $DEVOPS_WORKER_BOARD, else .plan/tasks.json, else ./tasks.json.")
+    Path board;
+
+    @Option(
+        names = "--tasks-path",
+        paramLabel = "JSONPATH",
+        description =
+            "Where the task array is, e.g. $.tasks. Default: $, $.tasks or $.master.tasks.")
+    String tasksPath;
+
+    Board open() {
+      Path file = resolveBoard(board);
+      ArrayPath path = tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(tasksPath);
+      return new Board(file, path, Board.defaultStateDir(file), Clock.systemUTC());
+    }
+  }
+
+  static Path resolveBoard(Path given) {
+    if (given != null) {
+      return given;
+    }
+    String env = System.getenv("DEVOPS_WORKER_BOARD");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    Path plan = Path.of(".plan", "tasks.json");
+    return Files.exists(plan) ? plan : Path.of("tasks.json");
+  }
+
+  @Command(name = "list", description = "Print matching tasks, one compact JSON object per line.")
+  static final class List implements Callable<Integer> {
+    @Mixin BoardOptions options;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--filter",
+        paramLabel = "JSONPATH_FILTER",
+        description =
+            "A JsonPath filter, e.g. \"[?(@.status == 'pending')]\". Default: the worker's own selection.")
+    String filter;
+
+    @Override
+    public Integer call() throws IOException {
+      TaskFilter f = filter == null ? TaskFilter.defaultFilter() : TaskFilter.parse(filter);
+      PrintWriter out = spec.commandLine().getOut();
+      for (Task task : options.open().select(f)) {
+        out.println(Json.compact(task.json()));
+      }
+      out.flush();
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "get", description = "Print one task as JSON; exit 1 when there is none.")
+  static final class Get implements Callable<Integer> {
+    @Mixin BoardOptions options;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() throws IOException {
+      print(spec, options.open().get(id).json());
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "patch",
+      description =
+          "Set fields of one task. Exit 0 applied, 1 no such task, 2 bad input, 3 an --expect did not"
+              + " hold (nothing written).")
+  static final class PatchTask implements Callable<Integer> {
+    @Mixin BoardOptions options;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description =
+            "Set a field; KEY may be dotted (result.status); VALUE is JSON when it parses, else a string.")
+    java.util.List<String> sets = new ArrayList<>();
+
+    @Option(
+        names = "--json",
+        paramLabel = "OBJECT",
+        description =
+            "Fields to deep-merge into the task, e.g. '{\"result\": {\"status\": \"success\"}}'.")
+    String json;
+
+    @Option(
+        names = "--expect",
+        paramLabel = "KEY=VALUE",
+        description = "Apply only if the field still has this value on disk (compare-and-set).")
+    java.util.List<String> expects = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+      Patch patch = Patch.empty();
+      for (String set : sets) {
+        String[] kv = keyValue(set, "--set");
+        patch = patch.set(kv[0], Json.valueOf(kv[1]));
+      }
+      if (json != null) {
+        patch = patch.merge(object(json, "--json"));
+      }
+      for (String expect : expects) {
+        String[] kv = keyValue(expect, "--expect");
+        patch = patch.expect(kv[0], Json.valueOf(kv[1]));
+      }
+      if (patch.sets().isEmpty()) {
+        throw new IllegalArgumentException(
+            "nothing to change: give --set KEY=VALUE or --json OBJECT");
+      }
+      print(spec, options.open().patch(id, patch).json());
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "add",
+      description =
+          "Append a task in the board's style; prints its id (the next in the board's scheme when the object has none).")
+  static final class Add implements Callable<Integer> {
+    @Mixin BoardOptions options;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--json", paramLabel = "OBJECT", required = true, description = "The task.")
+    String json;
+
+    @Override
+    public Integer call() throws IOException {
+      Task added = options.open().add(object(json, "--json"));
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(added.id());
+      out.flush();
+      return ExitCode.OK;
+    }
+  }
+
+  private static void print(CommandSpec spec, JsonNode json) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(Json.compact(json));
+    out.flush();
+  }
+
+  private static String[] keyValue(String text, String option) {
+    int eq = text.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException(option + " takes KEY=VALUE, got: " + text);
+    }
+    return new String[] {text.substring(0, eq), text.substring(eq + 1)};
+  }
+
+  private static ObjectNode object(String text, String option) {
+    JsonNode node;
+    try {
+      node = Json.parse(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          option + " is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException(option + " must be a JSON object, got: " + text);
+    }
+    return (ObjectNode) node;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.taskboard.devops.cli;
+
+import dev.taskboard.devops.board.BoardContentionException;
+import dev.taskboard.devops.board.ExpectationFailedException;
+import dev.taskboard.devops.board.TaskNotFoundException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: parses arguments, wires the parts, chooses the exit code. */
+@Command(
+    name = "devops-worker",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "The DevOps-Engineer of a file-based agent team.",
+    subcommands = {BoardCommand.class})
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs one command line and returns its exit code (for tests and embedding). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(Main::exitCodeOf);
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.println(
+              "devops-worker: "
+                  + e.getMessage()
+                  + " (see '"
+                  + e.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help')");
+          err.flush();
+          return ExitCode.BAD_INPUT;
+        });
+    return cl;
+  }
+
+  private static int exitCodeOf(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    PrintWriter err = cl.getErr();
+    int code;
+    if (cause instanceof TaskNotFoundException) {
+      code = ExitCode.NOT_FOUND;
+    } else if (cause instanceof ExpectationFailedException) {
+      code = ExitCode.CONFLICT;
+    } else if (cause instanceof BoardContentionException) {
+      code = ExitCode.BUSY;
+    } else if (cause instanceof IOException || cause instanceof IllegalArgumentException) {
+      code = ExitCode.BAD_INPUT;
+    } else {
+      err.println("devops-worker: internal error, please report it:");
+      cause.printStackTrace(err);
+      err.flush();
+      return ExitCode.INTERNAL;
+    }
+    err.println("devops-worker: " + cause.getMessage());
+    err.flush();
+    return code;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"devops-worker " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
