@@ -156,7 +156,12 @@ public final class Board {
     Appended appended = s.slots.isEmpty() ? intoEmptyArray(s, task) : afterLastTask(s, task);
     return new BoardWriter.Result<>(
         List.of(appended.splice()),
-        new Task(id, s.slots.size(), appended.line(), appended.column(), task));
+        new Task(id, s.slots.size(), appended.line(), appended.column(), asReadBack(task)));
+  }
+
+  /** The task as a later read of the board will see it (e.g. small numbers as ints). */
+  private static JsonNode asReadBack(JsonNode task) throws IOException {
+    return Json.parse(Json.compact(task));
   }
 
   private record Appended(Splice splice, long line, long column) {}
@@ -192,7 +197,8 @@ public final class Board {
     String unit = firstIndent(head).orElse("  ");
     boolean multiLine = b.indexOf((byte) '\n', 0) >= 0;
     Style style =
-        new Style(multiLine, b.firstLineEnding(), unit, multiLine ? ": " : ":", ",", false);
+        new Style(
+            multiLine, b.firstLineEnding(), unit, multiLine ? ": " : ":", ",", Style.Escapes.NONE);
     String inner = own + unit;
     String lineEnding = style.lineEnding();
     String text =

@@ -63,7 +63,9 @@ record IdScheme(String key, String prefix, BigInteger last, int width, boolean n
   JsonNode next() {
     BigInteger n = last.add(BigInteger.ONE);
     if (numeric) {
-      return JsonNodeFactory.instance.numberNode(n);
+      return n.bitLength() < 63
+          ? JsonNodeFactory.instance.numberNode(n.longValueExact())
+          : JsonNodeFactory.instance.numberNode(n);
     }
     String digits = n.toString();
     String padded = "0".repeat(Math.max(0, width - digits.length())) + digits;

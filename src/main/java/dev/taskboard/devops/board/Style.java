@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How one board entry is laid out — line ending, indent unit, key separator, one member per line or
@@ -18,20 +21,29 @@ record Style(
     String unit,
     String keySeparator,
     String inlineSeparator,
-    boolean escapeNonAscii) {
-  static final Style DEFAULT = new Style(true, "\n", "  ", ": ", ", ", false);
+    Escapes escapes) {
+  static final Style DEFAULT = new Style(true, "\n", "  ", ": ", ", ", Escapes.NONE);
+
+  /** How the entry writes non-ASCII characters: as they are, or as {@code \\u} escapes. */
+  enum Escapes {
+    NONE,
+    LOWER_HEX,
+    UPPER_HEX
+  }
 
   private static final ObjectWriter PLAIN = Json.MAPPER.writer();
   private static final ObjectWriter ASCII =
       Json.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+  // Python's json.dumps (ensure_ascii) writes \u00e9; Jackson's default is \u00E9.
+  private static final ObjectWriter ASCII_LOWER_HEX =
+      ASCII.without(JsonWriteFeature.WRITE_HEX_UPPER_CASE);
 
   /** The style of the object whose bytes are {@code entry}, written at line indent {@code base}. */
   static Style of(byte[] entry, String base) {
     Bytes b = new Bytes(entry);
     int open = 0;
     int firstKey = b.skipWhitespace(open + 1);
-    boolean ascii = b.isAscii();
-    boolean escapes = ascii && b.contains("\\u");
+    Escapes escapes = b.escapes();
     if (firstKey >= entry.length || entry[firstKey] != '"') {
       return DEFAULT.withEscapes(escapes);
     }
@@ -58,10 +70,10 @@ record Style(
 
   /** The same style with every member on one line. */
   Style inline() {
-    return new Style(false, lineEnding, unit, keySeparator, inlineSeparator, escapeNonAscii);
+    return new Style(false, lineEnding, unit, keySeparator, inlineSeparator, escapes);
   }
 
-  Style withEscapes(boolean escapes) {
+  Style withEscapes(Escapes escapes) {
     return new Style(multiLine, lineEnding, unit, keySeparator, inlineSeparator, escapes);
   }
 
@@ -110,7 +122,13 @@ record Style(
 
   private String scalar(JsonNode value) {
     try {
-      return (escapeNonAscii ? ASCII : PLAIN).writeValueAsString(value);
+      ObjectWriter writer =
+          switch (escapes) {
+            case NONE -> PLAIN;
+            case LOWER_HEX -> ASCII_LOWER_HEX;
+            case UPPER_HEX -> ASCII;
+          };
+      return writer.writeValueAsString(value);
     } catch (IOException e) {
       throw new IllegalStateException("a JsonNode always serializes", e);
     }
@@ -118,6 +136,8 @@ record Style(
 
   /** Read-only helpers over UTF-8 JSON bytes; offsets are byte offsets. */
   record Bytes(byte[] b) {
+    private static final Pattern HEX_ESCAPE = Pattern.compile("(?<!\\\\)\\\\u([0-9a-fA-F]{4})");
+
     int skipWhitespace(int from) {
       int i = from;
       while (i < b.length && isWhitespace(b[i])) {
@@ -176,17 +196,24 @@ record Style(
       return new String(b, from, to - from, StandardCharsets.UTF_8);
     }
 
-    boolean isAscii() {
+    /** Escaped when all bytes are ASCII and a {@code \\u} escape shows the hex case. */
+    Escapes escapes() {
       for (byte x : b) {
         if (x < 0) {
-          return false;
+          return Escapes.NONE;
         }
       }
-      return true;
-    }
-
-    boolean contains(String ascii) {
-      return text(0, b.length).contains(ascii);
+      Matcher m = HEX_ESCAPE.matcher(text(0, b.length));
+      while (m.find()) {
+        String hex = m.group(1);
+        if (!hex.equals(hex.toUpperCase(Locale.ROOT))) {
+          return Escapes.LOWER_HEX;
+        }
+        if (!hex.equals(hex.toLowerCase(Locale.ROOT))) {
+          return Escapes.UPPER_HEX;
+        }
+      }
+      return Escapes.NONE;
     }
 
     String firstLineEnding() {
