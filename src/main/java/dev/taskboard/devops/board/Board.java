@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,6 +64,51 @@ public final class Board {
       }
       return tasks;
     }
+  }
+
+  /**
+   * The tasks matching {@code filter} plus those whose ids are in {@code alsoIds}, in board order,
+   * and every task's status (for dependencies), in one streaming pass.
+   */
+  public Selection read(TaskFilter filter, Set<String> alsoIds) throws IOException {
+    try (Snapshot s = BoardScanner.scan(file, arrayPath, filter, alsoIds)) {
+      List<Task> tasks = new ArrayList<>();
+      for (Slot slot : s.matches) {
+        tasks.add(task(slot, s.task(slot)));
+      }
+      Map<String, String> statuses = new HashMap<>();
+      for (Slot slot : s.slots) {
+        if (slot.status() != null) {
+          statuses.put(slot.id(), slot.status());
+        }
+      }
+      return new Selection(tasks, statuses, Stamp.of(s.state));
+    }
+  }
+
+  /** What one read of the board found. */
+  public record Selection(List<Task> tasks, Map<String, String> statuses, Stamp stamp) {
+    public Selection {
+      tasks = List.copyOf(tasks);
+      statuses = Map.copyOf(statuses);
+    }
+  }
+
+  /** A board version's identity, size and modification time: cheap to compare, no content read. */
+  public record Stamp(Object fileKey, long size, long modifiedNanos) {
+    static Stamp of(FileState s) {
+      return new Stamp(s.fileKey(), s.size(), s.modifiedNanos());
+    }
+  }
+
+  /** The stamp of the board on disk now (following symlinks). */
+  public Stamp stamp() throws IOException {
+    return Stamp.of(FileState.attributesOf(file));
+  }
+
+  /** The stamp of the version this board object last wrote, if it wrote one. */
+  public Optional<Stamp> lastWritten() {
+    return writer.lastWritten().map(Stamp::of);
   }
 
   /** The task with this id (ids compare as text). */
@@ -120,7 +168,7 @@ public final class Board {
     }
     EntryEditor editor = new EntryEditor(before, lineIndentBefore(s, slot.start()));
     for (Patch.Field set : patch.sets()) {
-      boolean mergesIntoObject = set.value().isObject() && set.path().in(current).isObject();
+      boolean mergesIntoObject = set.merge() && set.path().in(current).isObject();
       if (!mergesIntoObject) {
         editor.set(set.path(), set.value());
       }

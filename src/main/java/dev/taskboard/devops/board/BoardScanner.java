@@ -38,6 +38,7 @@ final class BoardScanner {
   private final Path file;
   private final ArrayPath arrayPath;
   private final TaskFilter filter; // null: select nothing, only lay out the board
+  private final Set<String> alsoIds; // tasks selected by id whatever the filter says
 
   private final List<Slot> slots = new ArrayList<>();
   private final List<Slot> matches = new ArrayList<>();
@@ -45,15 +46,22 @@ final class BoardScanner {
   private long arrayOpen = -1;
   private long arrayClose = -1;
 
-  private BoardScanner(Path file, ArrayPath arrayPath, TaskFilter filter) {
+  private BoardScanner(Path file, ArrayPath arrayPath, TaskFilter filter, Set<String> alsoIds) {
     this.file = file;
     this.arrayPath = arrayPath;
     this.filter = filter;
+    this.alsoIds = alsoIds;
   }
 
   /** Reads {@code file} once; the caller closes the snapshot. */
   static Snapshot scan(Path file, ArrayPath arrayPath, TaskFilter filter) throws IOException {
-    return new BoardScanner(file, arrayPath, filter).scan();
+    return scan(file, arrayPath, filter, Set.of());
+  }
+
+  /** Like {@link #scan(Path, ArrayPath, TaskFilter)}, also matching the tasks in {@code alsoIds}. */
+  static Snapshot scan(Path file, ArrayPath arrayPath, TaskFilter filter, Set<String> alsoIds)
+      throws IOException {
+    return new BoardScanner(file, arrayPath, filter, alsoIds).scan();
   }
 
   private Snapshot scan() throws IOException {
@@ -215,7 +223,7 @@ final class BoardScanner {
     long end = p.currentLocation().getByteOffset();
     Slot slot = slotOf(fields, start, end);
     slots.add(slot);
-    if (filter != null && filter.matches(fields)) {
+    if (alsoIds.contains(slot.id()) || filter != null && filter.matches(fields)) {
       matches.add(slot);
     }
   }
@@ -256,7 +264,8 @@ final class BoardScanner {
             start.getByteOffset(),
             end,
             start.getLineNr(),
-            start.getColumnNr());
+            start.getColumnNr(),
+            status == null ? null : status.asText().intern());
     Slot earlier = byId.putIfAbsent(slot.id(), slot);
     if (earlier != null) {
       throw at(

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -50,6 +51,7 @@ final class BoardWriter {
   private final Clock clock;
   private volatile Runnable beforeCommit = () -> {};
   private int collisions;
+  private volatile FileState lastWritten;
 
   BoardWriter(Path file, Path stateDir, int attempts, Clock clock) {
     this.file = file;
@@ -61,6 +63,11 @@ final class BoardWriter {
   /** Runs between the read and the final check; tests use it to stage a racing writer. */
   void beforeCommit(Runnable hook) {
     this.beforeCommit = hook;
+  }
+
+  /** The attributes of the version this writer last renamed into place. */
+  Optional<FileState> lastWritten() {
+    return Optional.ofNullable(lastWritten);
   }
 
   /** How many times a writer that ignores the lock replaced the board under this one. */
@@ -89,8 +96,12 @@ final class BoardWriter {
               continue;
             }
             backup(real);
+            // A rename keeps the inode and mtime: these are the new board's, with no window
+            // in which another writer's version could be mistaken for this one.
+            FileState written = FileState.attributesOf(temp);
             Files.move(temp, real, StandardCopyOption.ATOMIC_MOVE);
             fsyncDirectory(real.getParent());
+            lastWritten = written;
             return result.value();
           } finally {
             Files.deleteIfExists(temp);

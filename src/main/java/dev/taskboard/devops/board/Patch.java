@@ -16,8 +16,15 @@ public record Patch(List<Field> sets, List<Field> expectations) {
     expectations = List.copyOf(expectations);
   }
 
-  /** One field and its value. */
-  public record Field(FieldPath path, JsonNode value) {}
+  /**
+   * One field and its value; {@code merge} marks an empty object from {@link #merge} that leaves
+   * an existing object as it is.
+   */
+  public record Field(FieldPath path, JsonNode value, boolean merge) {
+    public Field(FieldPath path, JsonNode value) {
+      this(path, value, false);
+    }
+  }
 
   public static Patch empty() {
     return new Patch(List.of(), List.of());
@@ -61,7 +68,7 @@ public record Patch(List<Field> sets, List<Field> expectations) {
       if (f.getValue().isObject() && !f.getValue().isEmpty()) {
         out.addAll(leaves(path, f.getValue()));
       } else {
-        out.add(new Field(new FieldPath(path), f.getValue()));
+        out.add(new Field(new FieldPath(path), f.getValue(), f.getValue().isObject()));
       }
     }
     return out;

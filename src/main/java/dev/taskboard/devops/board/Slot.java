@@ -1,6 +1,9 @@
 package dev.taskboard.devops.board;
 
-/** Where one task sits in the board file: its id, index and byte span {@code [start, end)}. */
+/**
+ * Where one task sits in the board file: its id, index, byte span {@code [start, end)} and status
+ * (null when it has none).
+ */
 record Slot(
     int index,
     String id,
@@ -9,7 +12,8 @@ record Slot(
     long start,
     long end,
     long line,
-    long column) {
+    long column,
+    String status) {
 
   long length() {
     return end - start;

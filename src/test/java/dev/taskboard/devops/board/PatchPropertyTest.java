@@ -67,7 +67,7 @@ class PatchPropertyTest {
     byte[] after = Files.readAllBytes(file);
     Bytes.assertOnlySpanChanged(before, after, slot.start(), slot.end());
     for (Patch.Field set : patch.sets()) {
-      apply(target, set.path().names(), set.value());
+      apply(target, set.path().names(), set.value(), set.merge());
     }
     assertEquals(tasks, tasksOf(after), "board after patch");
   }
@@ -88,10 +88,10 @@ class PatchPropertyTest {
   }
 
   /** The model of a set: objects along the path are created or kept, anything else replaced. */
-  private static void apply(ObjectNode node, List<String> path, JsonNode value) {
+  private static void apply(ObjectNode node, List<String> path, JsonNode value, boolean merge) {
     String name = path.get(0);
     if (path.size() == 1) {
-      if (!(value.isObject() && node.path(name).isObject())) {
+      if (!(merge && node.path(name).isObject())) {
         node.set(name, value.deepCopy());
       }
       return;
@@ -100,7 +100,7 @@ class PatchPropertyTest {
     if (child == null || !child.isObject()) {
       child = node.putObject(name);
     }
-    apply((ObjectNode) child, path.subList(1, path.size()), value);
+    apply((ObjectNode) child, path.subList(1, path.size()), value, merge);
   }
 
   private static JsonNode tasksOf(byte[] board) throws IOException {

@@ -167,6 +167,15 @@ class SyntheticBoardsTest {
   }
 
   @Test
+  void setWholeObject_replacesTheOldOne() throws IOException {
+    String board =
+        "[\n  {\n    \"id\": \"X\",\n    \"result\": {\n      \"status\": \"failure\",\n      \"log\": \"a.log\"\n    }\n  }\n]\n";
+    assertEquals(
+        "[\n  {\n    \"id\": \"X\",\n    \"result\": {\n      \"status\": \"success\"\n    }\n  }\n]\n",
+        patched(board, "X", Patch.empty().set("result", Json.parse("{\"status\": \"success\"}"))));
+  }
+
+  @Test
   void addWithExistingId_isRefusedAndBoardUntouched() throws IOException {
     Path file = write("[{\"id\": \"A\"}]");
     BoardException e =
