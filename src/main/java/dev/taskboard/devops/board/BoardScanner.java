@@ -117,7 +117,7 @@ final class BoardScanner {
   private void readDocument(JsonParser p) throws IOException {
     JsonToken first = p.nextToken();
     if (first == null) {
-      throw new BoardException(
+      throw new UnreadableBoardException(
           file, "is empty; an empty board is [] (another writer may be mid-write: retry)");
     }
     if (arrayPath.automatic() ? first == JsonToken.START_ARRAY : arrayPath.names().isEmpty()) {
@@ -279,7 +279,7 @@ final class BoardScanner {
     return slot;
   }
 
-  private BoardException notJson(JsonProcessingException e) {
+  private UnreadableBoardException notJson(JsonProcessingException e) {
     String reason = e.getOriginalMessage();
     int newline = reason.indexOf('\n');
     if (newline >= 0) {
@@ -290,7 +290,9 @@ final class BoardScanner {
             + reason.strip()
             + "); nothing was written — fix the file, or retry if another writer is mid-write";
     JsonLocation where = e.getLocation();
-    return where == null ? new BoardException(file, reason) : at(where, reason);
+    return where == null
+        ? new UnreadableBoardException(file, reason)
+        : new UnreadableBoardException(file, where.getLineNr(), where.getColumnNr(), reason);
   }
 
   private BoardException at(JsonLocation where, String reason) {

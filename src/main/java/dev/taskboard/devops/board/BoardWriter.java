@@ -82,8 +82,21 @@ final class BoardWriter {
     try (FileChannel lockFile =
             FileChannel.open(lockPath(real), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock held = lockFile.lock()) {
+      int collided = 0;
+      UnreadableBoardException unreadable = null;
       for (int attempt = 1; attempt <= attempts; attempt++) {
-        try (Snapshot snapshot = scan.read(real)) {
+        Snapshot read;
+        try {
+          read = scan.read(real);
+        } catch (UnreadableBoardException e) {
+          if (collided == 0) {
+            throw e;
+          }
+          // A writer that ignores the lock just replaced the board; it may still be writing.
+          unreadable = e;
+          continue;
+        }
+        try (Snapshot snapshot = read) {
           Result<T> result = change.apply(snapshot);
           if (result.splices().isEmpty()) {
             return result.value();
@@ -93,6 +106,8 @@ final class BoardWriter {
             beforeCommit.run();
             if (!unchanged(real, snapshot.state)) {
               collisions++;
+              collided++;
+              unreadable = null;
               continue;
             }
             backup(real);
@@ -108,13 +123,19 @@ final class BoardWriter {
           }
         }
       }
+      String why =
+          unreadable == null
+              ? "kept changing under a writer that ignores "
+              : "was left unreadable by a writer that ignores ";
       throw new BoardContentionException(
           file,
-          "kept changing under a writer that ignores "
+          why
               + lockPath(real).getFileName()
               + " ("
               + attempts
-              + " tries); nothing was written, retry");
+              + " tries"
+              + (unreadable == null ? "" : "; last read: " + unreadable.getMessage())
+              + "); nothing was written, retry");
     } finally {
       local.unlock();
     }
@@ -197,11 +218,20 @@ final class BoardWriter {
   }
 
   private static boolean unchanged(Path real, FileState read) throws IOException {
-    FileState now = FileState.attributesOf(real);
+    FileState now;
+    try {
+      now = FileState.attributesOf(real);
+    } catch (NoSuchFileException removed) {
+      return false;
+    }
     if (!now.withChecksum(read.crc32c()).sameVersionAs(read)) {
       return false;
     }
-    return FileState.of(real).sameVersionAs(read);
+    try {
+      return FileState.of(real).sameVersionAs(read);
+    } catch (NoSuchFileException removed) {
+      return false;
+    }
   }
 
   /** Keeps the version being replaced: a hard link costs nothing; a copy where links fail. */

@@ -16,7 +16,11 @@ public record FieldPath(List<String> names) {
 
   /** {@code a.b.c} → [a, b, c]; a name cannot contain a dot. */
   public static FieldPath parse(String dotted) {
-    return new FieldPath(Arrays.asList(dotted.split("\\.", -1)));
+    List<String> names = Arrays.asList(dotted.split("\\.", -1));
+    if (names.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalArgumentException("field path '" + dotted + "' has an empty name; write it like result.status");
+    }
+    return new FieldPath(names);
   }
 
   /** The value at this path in {@code task}, or a missing node. */
