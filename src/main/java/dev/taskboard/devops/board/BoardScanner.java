@@ -58,7 +58,9 @@ final class BoardScanner {
     return scan(file, arrayPath, filter, Set.of());
   }
 
-  /** Like {@link #scan(Path, ArrayPath, TaskFilter)}, also matching the tasks in {@code alsoIds}. */
+  /**
+   * Like {@link #scan(Path, ArrayPath, TaskFilter)}, also matching the tasks in {@code alsoIds}.
+   */
   static Snapshot scan(Path file, ArrayPath arrayPath, TaskFilter filter, Set<String> alsoIds)
       throws IOException {
     return new BoardScanner(file, arrayPath, filter, alsoIds).scan();

@@ -18,7 +18,8 @@ public record FieldPath(List<String> names) {
   public static FieldPath parse(String dotted) {
     List<String> names = Arrays.asList(dotted.split("\\.", -1));
     if (names.stream().anyMatch(String::isEmpty)) {
-      throw new IllegalArgumentException("field path '" + dotted + "' has an empty name; write it like result.status");
+      throw new IllegalArgumentException(
+          "field path '" + dotted + "' has an empty name; write it like result.status");
     }
     return new FieldPath(names);
   }

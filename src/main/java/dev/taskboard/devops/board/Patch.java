@@ -17,8 +17,8 @@ public record Patch(List<Field> sets, List<Field> expectations) {
   }
 
   /**
-   * One field and its value; {@code merge} marks an empty object from {@link #merge} that leaves
-   * an existing object as it is.
+   * One field and its value; {@code merge} marks an empty object from {@link #merge} that leaves an
+   * existing object as it is.
    */
   public record Field(FieldPath path, JsonNode value, boolean merge) {
     public Field(FieldPath path, JsonNode value) {

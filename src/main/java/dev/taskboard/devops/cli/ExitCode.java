@@ -13,6 +13,9 @@ final class ExitCode {
   /** A compare-and-set expectation did not hold; the board is untouched. */
   static final int CONFLICT = 3;
 
+  /** Another worker already works on this board. */
+  static final int ALREADY_RUNNING = 4;
+
   /** Writers that ignore the lock kept replacing the board; nothing was written, retry. */
   static final int BUSY = 5;
 

@@ -3,6 +3,7 @@ package dev.taskboard.devops.cli;
 import dev.taskboard.devops.board.BoardContentionException;
 import dev.taskboard.devops.board.ExpectationFailedException;
 import dev.taskboard.devops.board.TaskNotFoundException;
+import dev.taskboard.devops.worker.AlreadyRunningException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,7 +16,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "The DevOps-Engineer of a file-based agent team.",
-    subcommands = {BoardCommand.class})
+    subcommands = {
+      RunCommand.class,
+      DemoCommand.class,
+      PlanCommand.class,
+      StatusCommand.class,
+      BoardCommand.class
+    })
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
@@ -24,6 +31,11 @@ public final class Main {
   /** Runs one command line and returns its exit code (for tests and embedding). */
   public static int run(String... args) {
     return commandLine().execute(args);
+  }
+
+  /** Runs one command line writing to {@code out} and {@code err} (for tests and embedding). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return commandLine().setOut(out).setErr(err).execute(args);
   }
 
   static CommandLine commandLine() {
@@ -52,6 +64,8 @@ public final class Main {
       code = ExitCode.NOT_FOUND;
     } else if (cause instanceof ExpectationFailedException) {
       code = ExitCode.CONFLICT;
+    } else if (cause instanceof AlreadyRunningException) {
+      code = ExitCode.ALREADY_RUNNING;
     } else if (cause instanceof BoardContentionException) {
       code = ExitCode.BUSY;
     } else if (cause instanceof IOException || cause instanceof IllegalArgumentException) {

@@ -1,0 +1,164 @@
+package dev.taskboard.devops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.board.TaskFilter;
+import dev.taskboard.devops.worker.Worker;
+import dev.taskboard.devops.worker.WorkerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code demo}: the worker's real job on the shipped examples, in a scratch directory: copies the
+ * example board and runbook, runs the worker once, prints what happened, stops the services.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the worker once on the shipped example board and runbook, in a scratch directory.")
+final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "DIR",
+      description = "Where to put the example project (default: a new temp dir).")
+  Path dir;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    Path project = dir != null ? dir : Files.createTempDirectory("devops-worker-demo-");
+    copyExamples(project);
+    Path boardFile = project.resolve(".plan/tasks.json");
+    WorkerConfig config = WorkerConfig.of(boardFile, project.resolve("deployment.md"));
+    Board board = new Board(boardFile, config.arrayPath(), config.stateDir(), config.clock());
+    Map<String, String> before = statuses(board);
+    out.println("demo project: " + project);
+    out.println(
+        "running the worker once on "
+            + project.relativize(boardFile)
+            + " (its log follows on stderr)…");
+    out.flush();
+    try (Worker worker = Worker.open(config)) {
+      worker.run(true);
+    } finally {
+      stopServices(config.stateDir(), out);
+    }
+    out.println();
+    out.println("what happened:");
+    Set<String> ids = before.keySet();
+    for (Task task :
+        board.read(TaskFilter.parse("[?(@.agent == 'DevOps-Engineer')]"), ids).tasks()) {
+      JsonNode result = task.json().path("result");
+      out.printf(
+          "  %-9s %-22s %-11s → %-9s %s%n",
+          task.id(),
+          task.text("type"),
+          before.getOrDefault(task.id(), "?"),
+          task.text("status"),
+          result.path("message").asText(""));
+      if (result.hasNonNull("log")) {
+        out.println("            log: " + result.path("log").asText());
+      }
+    }
+    out.println();
+    out.println("board:   " + boardFile);
+    out.println("journal: " + config.stateDir().resolve("journal.jsonl"));
+    out.flush();
+    return ExitCode.OK;
+  }
+
+  private static Map<String, String> statuses(Board board) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Task t : board.select(TaskFilter.parse("[?(@.agent == 'DevOps-Engineer')]"))) {
+      out.put(t.id(), t.text("status"));
+    }
+    return out;
+  }
+
+  /** Copies the examples packed in the jar (or in target/classes) under {@code demo/}. */
+  static void copyExamples(Path project) throws IOException {
+    URL root = DemoCommand.class.getResource("/demo");
+    if (root == null) {
+      throw new IOException(
+          "the examples are missing from this build (no /demo resource); rebuild with mvn package");
+    }
+    try {
+      URI uri = root.toURI();
+      if (uri.getScheme().equals("jar")) {
+        try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+          copyTree(jar.getPath("/demo"), project);
+        }
+      } else {
+        copyTree(Path.of(uri), project);
+      }
+    } catch (URISyntaxException e) {
+      throw new IOException("cannot locate the examples: " + root, e);
+    }
+    Path board = project.resolve(".plan/tasks.json");
+    Files.createDirectories(board.getParent());
+    Files.move(project.resolve("tasks.json.example"), board, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    List<Path> files;
+    try (Stream<Path> all = Files.walk(from)) {
+      files = all.filter(Files::isRegularFile).toList();
+    }
+    for (Path f : files) {
+      Path target = to.resolve(from.relativize(f).toString());
+      Files.createDirectories(target.getParent());
+      try (InputStream in = Files.newInputStream(f)) {
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /** The example runbook writes a pid file per service it starts; the demo stops them all. */
+  private static void stopServices(Path stateDir, PrintWriter out) throws IOException {
+    if (!Files.isDirectory(stateDir)) {
+      return;
+    }
+    List<Path> pidFiles = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(stateDir)) {
+      all.filter(p -> p.getFileName().toString().endsWith(".pid")).forEach(pidFiles::add);
+    }
+    for (Path pidFile : pidFiles) {
+      String text = Files.readString(pidFile).strip();
+      if (!text.matches("\\d+")) {
+        continue;
+      }
+      ProcessHandle.of(Long.parseLong(text))
+          .filter(ProcessHandle::isAlive)
+          .ifPresent(
+              p -> {
+                p.destroy();
+                out.println(
+                    "stopped service pid " + p.pid() + " (" + stateDir.relativize(pidFile) + ")");
+              });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.taskboard.devops.cli;
+
+import dev.taskboard.devops.board.ArrayPath;
+import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.TaskFilter;
+import dev.taskboard.devops.worker.WorkerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Options of the commands that work as the worker: run, plan, status, demo. */
+final class WorkerOptions {
+  @Mixin BoardCommand.BoardOptions board;
+
+  @Option(
+      names = "--runbook",
+      paramLabel = "FILE",
+      description =
+          "The runbook. Default: $DEVOPS_WORKER_RUNBOOK, else ./deployment.md, else deployment.md beside the board.")
+  Path runbook;
+
+  @Option(
+      names = "--filter",
+      paramLabel = "JSONPATH_FILTER",
+      description =
+          "Which tasks the worker takes. Default: DevOps-Engineer, pending, deployment_*/infrastructure_*/monitoring_setup.")
+  String filter;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Journal, logs, locks and backups. Default: .plan/devops beside a .plan board, else .devops-worker.")
+  Path stateDir;
+
+  @Option(
+      names = "--rescan",
+      paramLabel = "SECONDS",
+      description = "Safety rescan period even without file events (default: ${DEFAULT-VALUE}).",
+      defaultValue = "30")
+  long rescanSeconds;
+
+  WorkerConfig config() {
+    Path boardFile = BoardCommand.resolveBoard(board.board);
+    WorkerConfig c =
+        WorkerConfig.of(boardFile, resolveRunbook(boardFile))
+            .withFilter(filter == null ? TaskFilter.defaultFilter() : TaskFilter.parse(filter))
+            .withArrayPath(
+                board.tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(board.tasksPath))
+            .withStateDir(stateDir == null ? Board.defaultStateDir(boardFile) : stateDir);
+    if (rescanSeconds <= 0) {
+      throw new IllegalArgumentException(
+          "--rescan must be a positive number of seconds, got " + rescanSeconds);
+    }
+    return c.withRescan(Duration.ofSeconds(rescanSeconds));
+  }
+
+  private Path resolveRunbook(Path boardFile) {
+    if (runbook != null) {
+      return runbook;
+    }
+    String env = System.getenv("DEVOPS_WORKER_RUNBOOK");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    Path here = Path.of("deployment.md");
+    if (Files.exists(here)) {
+      return here;
+    }
+    Path parent = boardFile.toAbsolutePath().getParent();
+    return parent == null ? here : parent.resolve("deployment.md");
+  }
+}

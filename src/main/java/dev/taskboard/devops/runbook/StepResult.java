@@ -1,0 +1,21 @@
+package dev.taskboard.devops.runbook;
+
+import java.time.Duration;
+
+/**
+ * How one step ended: its exit code, how long it ran, whether it was killed for its timeout or for
+ * a shutdown, and its last non-empty output line (redacted).
+ */
+public record StepResult(
+    int exitCode, Duration duration, boolean timedOut, boolean stopped, String lastLine) {
+
+  /** Exit code of a step that could not be started (as a shell reports a missing command). */
+  public static final int CANNOT_START = 127;
+
+  /** Exit code reported when the process's own code is unknown (it was killed). */
+  public static final int KILLED = -1;
+
+  public boolean ok() {
+    return exitCode == 0 && !timedOut && !stopped;
+  }
+}

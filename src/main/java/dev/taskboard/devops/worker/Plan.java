@@ -1,0 +1,126 @@
+package dev.taskboard.devops.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.runbook.Phase;
+import dev.taskboard.devops.runbook.Section;
+import dev.taskboard.devops.runbook.Settings;
+import dev.taskboard.devops.runbook.Step;
+import dev.taskboard.devops.runbook.TaskEnvironment;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** A dry run: what the worker would do with one task, with nothing executed. */
+public final class Plan {
+  private Plan() {}
+
+  /** The plan for {@code taskId} as text for a person. */
+  public static String describe(WorkerConfig config, String taskId) throws IOException {
+    Board board = new Board(config.board(), config.arrayPath(), config.stateDir(), config.clock());
+    Board.Selection selection = board.read(config.filter(), Set.of(taskId));
+    Task task =
+        selection.tasks().stream()
+            .filter(t -> t.id().equals(taskId))
+            .findFirst()
+            .orElseThrow(
+                () -> new dev.taskboard.devops.board.TaskNotFoundException(config.board(), taskId));
+    StringBuilder out = new StringBuilder();
+    out.append(task.id())
+        .append(' ')
+        .append(task.text("type"))
+        .append(" (")
+        .append(task.text("status").isEmpty() ? "no status" : task.text("status"))
+        .append(", priority ")
+        .append(task.text("priority").isEmpty() ? "none" : task.text("priority"))
+        .append(")");
+    String title = task.json().path("payload").path("title").asText("");
+    out.append(title.isEmpty() ? "" : " — " + title).append('\n');
+    out.append("selected by the worker's filter: ")
+        .append(config.filter().matches(task.json()) ? "yes" : "no (it would not be taken)")
+        .append('\n');
+    out.append("dependencies: ").append(dependencies(task, selection.statuses())).append('\n');
+
+    TaskExecution.Lookup lookup = TaskExecution.lookup(config, task);
+    if (lookup.section().isEmpty()) {
+      out.append("runbook: ").append(lookup.problem()).append('\n');
+      out.append("outcome: the task would be blocked\n");
+      return out.toString();
+    }
+    Section s = lookup.section().get();
+    Settings st = s.settings();
+    out.append("runbook: ")
+        .append(s.file())
+        .append(':')
+        .append(s.line())
+        .append(" section ")
+        .append(s.name())
+        .append('\n');
+    out.append("settings: timeout ")
+        .append(st.timeout())
+        .append(" per step, attempts ")
+        .append(st.attempts())
+        .append(", backoff ")
+        .append(st.backoff())
+        .append(" doubling, grace ")
+        .append(st.grace())
+        .append(st.url().map(u -> ", url " + u).orElse(""))
+        .append(", workdir ")
+        .append(st.workdir())
+        .append('\n');
+    Map<String, String> env =
+        TaskEnvironment.of(
+            task.id(),
+            task.text("type"),
+            1,
+            task.json().path("payload"),
+            st,
+            Map.of("DEVOPS_STATE_DIR", "", "RUNBOOK_DIR", "", "TASK_LOG", ""));
+    out.append("environment: ").append(String.join(", ", new TreeSet<>(env.keySet()))).append('\n');
+    phase(out, s, Phase.PRE, "once, before the first attempt");
+    phase(out, s, Phase.DEPLOY, "each attempt");
+    phase(out, s, Phase.VERIFY, "each attempt, after deploy");
+    phase(out, s, Phase.ROLLBACK, "after the last failed attempt");
+    out.append("nothing was executed.\n");
+    return out.toString();
+  }
+
+  private static void phase(StringBuilder out, Section s, Phase phase, String when) {
+    List<Step> steps = s.steps(phase);
+    out.append(phase.wireName()).append(" (").append(when).append("):");
+    if (steps.isEmpty()) {
+      out.append(" none\n");
+      return;
+    }
+    out.append('\n');
+    for (Step step : steps) {
+      out.append("  ")
+          .append(step.name())
+          .append(" — ")
+          .append(step.interpreter())
+          .append(", ")
+          .append(step.file().getFileName())
+          .append(':')
+          .append(step.line())
+          .append('\n');
+      step.script().lines().forEach(l -> out.append("      ").append(l).append('\n'));
+    }
+  }
+
+  private static String dependencies(Task task, Map<String, String> statuses) {
+    JsonNode deps = task.json().path("depends_on");
+    if (!deps.isArray() || deps.isEmpty()) {
+      return "none";
+    }
+    List<String> parts = new ArrayList<>();
+    for (JsonNode dep : deps) {
+      parts.add(dep.asText() + " " + statuses.getOrDefault(dep.asText(), "missing"));
+    }
+    return String.join(", ", parts)
+        + (TaskOrder.dependenciesMet(task, statuses) ? " → ready" : " → waits");
+  }
+}

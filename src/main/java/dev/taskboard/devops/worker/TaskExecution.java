@@ -1,0 +1,433 @@
+package dev.taskboard.devops.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.ExpectationFailedException;
+import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.board.Patch;
+import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.runbook.Phase;
+import dev.taskboard.devops.runbook.Redactor;
+import dev.taskboard.devops.runbook.Runbook;
+import dev.taskboard.devops.runbook.RunbookException;
+import dev.taskboard.devops.runbook.Section;
+import dev.taskboard.devops.runbook.Step;
+import dev.taskboard.devops.runbook.StepResult;
+import dev.taskboard.devops.runbook.StepRunner;
+import dev.taskboard.devops.runbook.StopSignal;
+import dev.taskboard.devops.runbook.TaskEnvironment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle of one task: claim it (compare-and-set), run its runbook section — pre once, then
+ * deploy and verify with retries, rollback after the last failure — and write the outcome. Each
+ * transition goes to the journal before the board.
+ */
+final class TaskExecution {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskExecution.class);
+  static final String AGENT = "DevOps-Engineer";
+
+  private final WorkerConfig config;
+  private final Board board;
+  private final Journal journal;
+  private final StepRunner runner;
+  private final Identity me;
+  private final StopSignal stop;
+  private final CountDownLatch stopped;
+
+  TaskExecution(
+      WorkerConfig config,
+      Board board,
+      Journal journal,
+      StepRunner runner,
+      Identity me,
+      StopSignal stop,
+      CountDownLatch stopped) {
+    this.config = config;
+    this.board = board;
+    this.journal = journal;
+    this.runner = runner;
+    this.me = me;
+    this.stop = stop;
+    this.stopped = stopped;
+  }
+
+  /** Who the worker is, for claims and the instance lock. */
+  record Identity(String host, long pid) {}
+
+  /** Claims and runs {@code task}; false when another agent changed it first. */
+  boolean run(Task task) throws IOException {
+    Instant started = config.clock().instant();
+    Map<String, Object> claim = new LinkedHashMap<>();
+    claim.put("status", "in_progress");
+    claim.put("started_at", started.toString());
+    claim.put("updated_at", started.toString());
+    claim.put("claimed_by", Map.of("agent", AGENT, "host", me.host(), "pid", me.pid()));
+    journal.claim(task.id(), me.pid(), me.host(), claim);
+    try {
+      board.patch(
+          task.id(),
+          patchOf(claim)
+              .expect("status", Json.valueOf("pending"))
+              .expect("agent", Json.valueOf(AGENT)));
+    } catch (ExpectationFailedException changed) {
+      journal.forget(task.id(), "not claimed: " + changed.getMessage());
+      LOG.info("{}: not claimed, another agent changed it first", task.id());
+      return false;
+    }
+    LOG.info("{}: claimed ({})", task.id(), task.text("type"));
+    finish(task, started, execute(task));
+    return true;
+  }
+
+  /**
+   * Finishes a task a dead worker left in progress: verify; healthy → success, else rollback and
+   * failure.
+   */
+  void reconcile(Task task, Journal.TaskRecord record) throws IOException {
+    Instant started = config.clock().instant();
+    Lookup lookup = lookup(task);
+    String died = "The worker stopped mid-run (pid " + record.pid() + " on " + record.host() + ")";
+    if (lookup.section().isEmpty()) {
+      finish(
+          task,
+          started,
+          Outcome.failed(
+              died + "; its runbook section cannot be found, so nothing was verified.",
+              0,
+              null,
+              false));
+      return;
+    }
+    Section s = lookup.section().get();
+    int attempt = record.attempts() + 1;
+    Path log = logFile(task, attempt);
+    if (s.has(Phase.VERIFY)) {
+      Failure failure = runPhase(task, s, Phase.VERIFY, attempt, log, stop);
+      if (failure == null) {
+        finish(
+            task,
+            started,
+            Outcome.succeeded(
+                task,
+                died + "; after restart verify passed, so the deployment stands",
+                attempt,
+                log,
+                s));
+        return;
+      }
+    }
+    boolean rolledBack = rollback(task, s, attempt, log);
+    finish(
+        task,
+        started,
+        Outcome.failed(
+            died + "; after restart verify did not pass" + rollbackSentence(s, rolledBack),
+            attempt,
+            log,
+            s.has(Phase.ROLLBACK) && rolledBack));
+  }
+
+  private Outcome execute(Task task) throws IOException {
+    Lookup lookup = lookup(task);
+    if (lookup.section().isEmpty()) {
+      return Outcome.blocked(lookup.problem());
+    }
+    Section s = lookup.section().get();
+    int attempts = s.settings().attempts();
+    Path log = logFile(task, 1);
+    if (s.has(Phase.PRE)) {
+      Failure pre = runPhase(task, s, Phase.PRE, 1, log, stop);
+      if (pre != null) {
+        return Outcome.failed(
+            "Pre-checks failed: " + pre.describe() + "; nothing was deployed.", 1, log, false);
+      }
+    }
+    Failure last = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      log = logFile(task, attempt);
+      last = runPhase(task, s, Phase.DEPLOY, attempt, log, stop);
+      if (last == null && s.has(Phase.VERIFY)) {
+        last = runPhase(task, s, Phase.VERIFY, attempt, log, stop);
+      }
+      if (last == null) {
+        return Outcome.succeeded(task, successMessage(task, s, attempt), attempt, log, s);
+      }
+      if (last.result().stopped() || stop.isRequested()) {
+        boolean rolledBack = rollback(task, s, attempt, log);
+        return Outcome.failed(
+            "Interrupted by shutdown during "
+                + last.step().name()
+                + rollbackSentence(s, rolledBack),
+            attempt,
+            log,
+            s.has(Phase.ROLLBACK) && rolledBack);
+      }
+      if (attempt < attempts) {
+        Duration wait = s.settings().backoffBefore(attempt + 1);
+        LOG.info(
+            "{}: attempt {} failed ({}); next in {}", task.id(), attempt, last.describe(), wait);
+        if (awaitStop(wait)) {
+          boolean rolledBack = rollback(task, s, attempt, log);
+          return Outcome.failed(
+              "Interrupted by shutdown between attempts after "
+                  + last.describe()
+                  + rollbackSentence(s, rolledBack),
+              attempt,
+              log,
+              s.has(Phase.ROLLBACK) && rolledBack);
+        }
+      }
+    }
+    boolean rolledBack = rollback(task, s, attempts, log);
+    return Outcome.failed(
+        "Failed after "
+            + attempts
+            + " attempt"
+            + (attempts == 1 ? "" : "s")
+            + ": "
+            + last.describe()
+            + rollbackSentence(s, rolledBack),
+        attempts,
+        log,
+        s.has(Phase.ROLLBACK) && rolledBack);
+  }
+
+  /** E.g. "Deployed release 1.4.0 to staging on attempt 1 of 3; verify passed." */
+  static String successMessage(Task task, Section s, int attempt) {
+    JsonNode payload = task.json().path("payload");
+    String type = task.text("type");
+    String release = payload.path("release").asText("");
+    String environment =
+        payload
+            .path("environment")
+            .asText(type.startsWith("deployment_") ? type.substring(11) : "");
+    String what =
+        type.equals("deployment_staging") || type.equals("deployment_production")
+            ? "Deployed "
+                + (release.isEmpty() ? "" : "release " + release + " ")
+                + "to "
+                + environment
+            : "Finished " + type + (environment.isEmpty() ? "" : " for " + environment);
+    String checked = s.has(Phase.VERIFY) ? "; verify passed." : "; its steps passed.";
+    return what + " on attempt " + attempt + " of " + s.settings().attempts() + checked;
+  }
+
+  private static String rollbackSentence(Section s, boolean rolledBack) {
+    if (!s.has(Phase.ROLLBACK)) {
+      return "; the runbook has no rollback for it.";
+    }
+    return rolledBack
+        ? "; rolled back."
+        : "; the rollback failed too, so the environment may be in an unknown state.";
+  }
+
+  /** Runs the rollback phase even during shutdown (bounded by each step's timeout). */
+  private boolean rollback(Task task, Section s, int attempt, Path log) throws IOException {
+    if (!s.has(Phase.ROLLBACK)) {
+      return false;
+    }
+    LOG.warn("{}: rolling back", task.id());
+    return runPhase(task, s, Phase.ROLLBACK, attempt, log, new StopSignal()) == null;
+  }
+
+  /** Waits out a backoff; true when a stop was requested meanwhile. */
+  private boolean awaitStop(Duration wait) throws IOException {
+    try {
+      return stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted during backoff");
+    }
+  }
+
+  /** The task's runbook section, or why there is none. */
+  record Lookup(Optional<Section> section, String problem) {}
+
+  private Lookup lookup(Task task) {
+    return lookup(config, task);
+  }
+
+  static Lookup lookup(WorkerConfig config, Task task) {
+    String type = task.text("type");
+    String fix = "; fix it and set the task back to pending.";
+    try {
+      Runbook runbook = Runbook.load(config.runbook());
+      JsonNode chosen = task.json().path("payload").path("runbook");
+      Optional<Section> section =
+          chosen.isTextual() ? runbook.section(type, chosen.asText()) : runbook.section(type);
+      return new Lookup(
+          section,
+          "No runbook section for task type "
+              + type
+              + "; add a '## "
+              + type
+              + "' section to "
+              + config.runbook().getFileName()
+              + " and set the task back to pending.");
+    } catch (RunbookException e) {
+      return new Lookup(Optional.empty(), "The runbook cannot be used: " + e.getMessage() + fix);
+    } catch (IOException e) {
+      return new Lookup(Optional.empty(), "The runbook cannot be read: " + e.getMessage() + fix);
+    }
+  }
+
+  /** A failed step and what it returned. */
+  record Failure(Step step, StepResult result) {
+    String describe() {
+      String how =
+          result.timedOut()
+              ? "timed out"
+              : result.stopped() ? "was stopped" : "exited " + result.exitCode();
+      String last =
+          result.lastLine() == null || result.lastLine().isBlank()
+              ? ""
+              : " (last output: " + result.lastLine().strip() + ")";
+      return step.name() + " " + how + last;
+    }
+  }
+
+  private Failure runPhase(
+      Task task, Section s, Phase phase, int attempt, Path log, StopSignal signal)
+      throws IOException {
+    Map<String, String> extra = new LinkedHashMap<>();
+    extra.put("DEVOPS_STATE_DIR", config.stateDir().toAbsolutePath().toString());
+    extra.put("RUNBOOK_DIR", config.runbook().toAbsolutePath().getParent().toString());
+    extra.put("TASK_LOG", log.toAbsolutePath().toString());
+    Map<String, String> env =
+        TaskEnvironment.of(
+            task.id(),
+            task.text("type"),
+            attempt,
+            task.json().path("payload"),
+            s.settings(),
+            extra);
+    for (Step step : s.steps(phase)) {
+      journal.stepStart(task.id(), attempt, step.name());
+      LOG.info("{}: {} started (attempt {})", task.id(), step.name(), attempt);
+      StepResult r;
+      try {
+        r = runner.run(step, s.settings(), env, log, signal);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException(task.id() + ": interrupted in " + step.name());
+      }
+      String how = r.timedOut() ? "timeout" : r.stopped() ? "stopped" : r.ok() ? "ok" : "failed";
+      journal.stepEnd(task.id(), attempt, step.name(), r.exitCode(), r.duration().toMillis(), how);
+      LOG.info(
+          "{}: {} {} in {} ms (exit {})",
+          task.id(),
+          step.name(),
+          how,
+          r.duration().toMillis(),
+          r.exitCode());
+      if (!r.ok()) {
+        Redactor redactor = Redactor.of(env, s.settings().redact());
+        return new Failure(
+            step,
+            new StepResult(
+                r.exitCode(),
+                r.duration(),
+                r.timedOut(),
+                r.stopped(),
+                redactor.redact(r.lastLine() == null ? "" : r.lastLine())));
+      }
+    }
+    return null;
+  }
+
+  private Path logFile(Task task, int attempt) throws IOException {
+    Path dir = config.logs().resolve(task.id().replaceAll("[^A-Za-z0-9._-]", "_"));
+    Files.createDirectories(dir);
+    return dir.resolve("attempt-" + attempt + ".log");
+  }
+
+  /** Writes the outcome: journal first, then the board. */
+  private void finish(Task task, Instant started, Outcome outcome) throws IOException {
+    Instant now = config.clock().instant();
+    ObjectNode result = Json.MAPPER.createObjectNode();
+    result.put("status", outcome.success() ? "success" : "failure");
+    result.put("message", outcome.message());
+    result.put("attempts", outcome.attempts());
+    result.put("duration_ms", Duration.between(started, now).toMillis());
+    if (outcome.log() != null) {
+      result.put("log", outcome.log().toString());
+    }
+    ObjectNode info = result.putObject("deployment_info");
+    outcome.url().ifPresent(url -> info.put(urlKey(task.text("type")), url));
+    info.put("rollback_performed", outcome.rolledBack());
+    String status = outcome.status(task.text("type"));
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("status", status);
+    fields.put("updated_at", now.toString());
+    fields.put("result", Json.MAPPER.convertValue(result, Map.class));
+    journal.outcome(task.id(), status, outcome.message(), fields);
+    board.patch(task.id(), patchOf(fields));
+    LOG.info("{}: {} — {}", task.id(), status, outcome.message());
+  }
+
+  static String urlKey(String type) {
+    return switch (type) {
+      case "deployment_staging" -> "staging_url";
+      case "deployment_production" -> "production_url";
+      default -> "environment_url";
+    };
+  }
+
+  static Patch patchOf(Map<String, Object> fields) {
+    Patch patch = Patch.empty();
+    for (Map.Entry<String, Object> f : fields.entrySet()) {
+      patch = patch.set(f.getKey(), Json.MAPPER.valueToTree(f.getValue()));
+    }
+    return patch;
+  }
+
+  /** How a run ended. */
+  record Outcome(
+      Kind kind, String message, int attempts, Path log, boolean rolledBack, Optional<String> url) {
+    enum Kind {
+      SUCCEEDED,
+      FAILED,
+      BLOCKED
+    }
+
+    static Outcome succeeded(Task task, String message, int attempts, Path log, Section s) {
+      return new Outcome(Kind.SUCCEEDED, message, attempts, log, false, s.settings().url());
+    }
+
+    static Outcome failed(String message, int attempts, Path log, boolean rolledBack) {
+      return new Outcome(Kind.FAILED, message, attempts, log, rolledBack, Optional.empty());
+    }
+
+    static Outcome blocked(String message) {
+      return new Outcome(Kind.BLOCKED, message, 0, null, false, Optional.empty());
+    }
+
+    boolean success() {
+      return kind == Kind.SUCCEEDED;
+    }
+
+    String status(String type) {
+      return switch (kind) {
+        case SUCCEEDED ->
+            type.startsWith("deployment_") && !type.equals("deployment_rollback")
+                ? "deployed"
+                : "done";
+        case FAILED -> "failed";
+        case BLOCKED -> "blocked";
+      };
+    }
+  }
+}

@@ -1,0 +1,379 @@
+package dev.taskboard.devops.runbook;
+
+import static dev.taskboard.devops.runbook.Steps.fifo;
+import static dev.taskboard.devops.runbook.Steps.goneWithin;
+import static dev.taskboard.devops.runbook.Steps.pidIn;
+import static dev.taskboard.devops.runbook.Steps.settings;
+import static dev.taskboard.devops.runbook.Steps.sh;
+import static dev.taskboard.devops.runbook.Steps.step;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StepRunnerTest {
+  @TempDir Path dir;
+
+  private final StepRunner runner =
+      new StepRunner(Clock.fixed(Instant.parse("2026-11-19T08:00:00Z"), ZoneOffset.UTC));
+
+  private Path log() {
+    return dir.resolve("logs/attempt-1.log");
+  }
+
+  private StepResult run(Step step, Settings settings, Map<String, String> env)
+      throws IOException, InterruptedException {
+    return runner.run(step, settings, env, log(), new StopSignal());
+  }
+
+  private String logText() throws IOException {
+    return Files.readString(log());
+  }
+
+  @Test
+  void run_successfulStep_logsHeaderMergedOutputAndFooter() throws Exception {
+    StepResult r = run(sh("echo out\necho err >&2\nprintf 'last\\n\\n'"), settings(dir), Map.of());
+
+    assertTrue(r.ok());
+    assertEquals(0, r.exitCode());
+    assertEquals("last", r.lastLine());
+    List<String> lines = Files.readAllLines(log());
+    assertEquals(
+        "== deploy#1 (sh) started 2026-11-19T08:00:00Z from deployment.md:10", lines.get(0));
+    assertEquals(List.of("out", "err", "last", ""), lines.subList(1, 5));
+    assertTrue(lines.get(5).startsWith("== deploy#1 exited 0 after "), lines.get(5));
+  }
+
+  @Test
+  void run_failingStep_reportsItsExitCodeAndLastLine() throws Exception {
+    StepResult r = run(sh("echo 'cannot reach the database'\nexit 3"), settings(dir), Map.of());
+
+    assertFalse(r.ok());
+    assertEquals(3, r.exitCode());
+    assertFalse(r.timedOut());
+    assertEquals("cannot reach the database", r.lastLine());
+    assertTrue(logText().contains("== deploy#1 exited 3 after "));
+  }
+
+  @Test
+  void run_shStopsAtTheFirstFailingCommand() throws Exception {
+    StepResult r = run(sh("false\necho not reached"), settings(dir), Map.of());
+
+    assertEquals(1, r.exitCode());
+    assertFalse(logText().contains("not reached"));
+  }
+
+  @Test
+  void run_bashFailsAPipelineWhenAnyPartFails() throws Exception {
+    StepResult r =
+        run(
+            step(Phase.VERIFY, 2, "bash", "false | cat\necho not reached"),
+            settings(dir),
+            Map.of());
+
+    assertEquals(1, r.exitCode());
+    assertTrue(logText().startsWith("== verify#2 (bash) started"));
+  }
+
+  @Test
+  void run_otherInterpreters_runTheirScripts() throws Exception {
+    for (String[] c :
+        List.of(
+            new String[] {"python3", "print('from python')"},
+            new String[] {"perl", "print \"from perl\\n\";"},
+            new String[] {"node", "console.log('from node')"})) {
+      Optional<Path> installed = onPath(c[0]);
+      if (installed.isEmpty()) {
+        continue;
+      }
+      StepResult r = run(step(Phase.PRE, 1, c[0], c[1]), settings(dir), Map.of());
+      assertEquals(0, r.exitCode(), c[0]);
+      assertEquals("from " + c[0].replace("3", ""), r.lastLine());
+    }
+  }
+
+  @Test
+  void run_appendsEveryStepToTheAttemptLog_andWritesPrivateScriptsBesideIt() throws Exception {
+    run(step(Phase.DEPLOY, 1, "sh", "echo first"), settings(dir), Map.of());
+    run(step(Phase.VERIFY, 1, "sh", "echo second"), settings(dir), Map.of());
+
+    String text = logText();
+    assertTrue(text.indexOf("first") < text.indexOf("== verify#1 (sh) started"), text);
+    assertTrue(text.contains("second"));
+    Path script = dir.resolve("logs/attempt-1.deploy-1.sh");
+    assertEquals("echo first\n", Files.readString(script));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(script)));
+    assertTrue(Files.exists(dir.resolve("logs/attempt-1.verify-1.sh")));
+  }
+
+  @Test
+  void run_usesWorkdirAndGivenEnvironment_onTopOfTheWorkersOwn() throws Exception {
+    Path work = Files.createDirectory(dir.resolve("work"));
+
+    StepResult r =
+        run(
+            sh("printf '%s %s %s\\n' \"$(pwd)\" \"$GREETING\" \"${PATH:+has-path}\""),
+            settings(work),
+            Map.of("GREETING", "hello"));
+
+    assertEquals(work.toRealPath() + " hello has-path", r.lastLine());
+  }
+
+  @Test
+  void run_stdinIsEmpty() throws Exception {
+    StepResult r =
+        run(
+            sh("if read line; then echo got input; else echo no input; fi"),
+            settings(dir),
+            Map.of());
+
+    assertEquals("no input", r.lastLine());
+  }
+
+  @Test
+  void run_redactsSecretsInTheLogAndTheLastLine() throws Exception {
+    Settings s =
+        new Settings(
+            Duration.ofSeconds(20),
+            1,
+            Duration.ZERO,
+            Optional.empty(),
+            dir,
+            Duration.ofSeconds(5),
+            Map.of(),
+            Set.of("DB_URL"));
+
+    StepResult r =
+        run(
+            sh("echo \"token $API_TOKEN\"\necho \"db $DB_URL\""),
+            s,
+            Map.of("API_TOKEN", "tok-12345", "DB_URL", "postgres://u:pw@db/x"));
+
+    assertEquals("db ***", r.lastLine());
+    String text = logText();
+    assertTrue(text.contains("token ***"), text);
+    assertFalse(text.contains("tok-12345"));
+    assertFalse(text.contains("pw@db"));
+  }
+
+  @Test
+  void run_timeout_killsTheWholeProcessTree() throws Exception {
+    Step step = sh("sh -c 'sleep 300 & echo $! > child.pid; wait'");
+
+    StepResult r =
+        run(step, settings(dir, Duration.ofMillis(1500), Duration.ofSeconds(5)), Map.of());
+
+    assertTrue(r.timedOut());
+    assertFalse(r.ok());
+    assertTrue(r.duration().compareTo(Duration.ofSeconds(10)) < 0, r.duration().toString());
+    long grandchild = pidIn(dir.resolve("child.pid"));
+    assertTrue(
+        goneWithin(grandchild, Duration.ofSeconds(20)), "grandchild " + grandchild + " still runs");
+    assertTrue(logText().contains("== deploy#1 timed out after 1.500s; killed its process tree"));
+  }
+
+  @Test
+  void run_backgroundServiceLeftBySuccessfulStep_neitherHangsNorIsKilled() throws Exception {
+    Step step = sh("sleep 300 &\necho $! > service.pid\necho started the service");
+    long service = -1;
+    try {
+      StepResult r = run(step, settings(dir), Map.of());
+      service = pidIn(dir.resolve("service.pid"));
+
+      assertTrue(r.ok());
+      assertEquals("started the service", r.lastLine());
+      assertTrue(r.duration().compareTo(Duration.ofSeconds(10)) < 0);
+      assertTrue(ProcessHandle.of(service).map(ProcessHandle::isAlive).orElse(false));
+      assertTrue(
+          logText()
+              .contains(
+                  "== deploy#1 left background processes writing to its output; their output is"
+                      + " not captured (redirect a background service's output to a file of its"
+                      + " own)"),
+          logText());
+    } finally {
+      Steps.kill(service);
+    }
+  }
+
+  @Test
+  void run_backgroundServiceWritingAfterTheStepEnded_isNotKilledByABrokenPipe() throws Exception {
+    Path go = fifo(dir.resolve("go"));
+    Path status = fifo(dir.resolve("status"));
+    Step step =
+        sh(
+            "(read x < go; echo late; echo \"$?\" > status; exec sleep 300) &\necho $! > service.pid");
+    long service = -1;
+    try {
+      StepResult r = run(step, settings(dir), Map.of());
+      service = pidIn(dir.resolve("service.pid"));
+      assertTrue(r.ok());
+
+      Files.writeString(go, "go\n");
+      CompletableFuture<String> wrote =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return Files.readString(status);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+
+      assertEquals("0\n", wrote.get(20, TimeUnit.SECONDS));
+      assertTrue(ProcessHandle.of(service).map(ProcessHandle::isAlive).orElse(false));
+      assertFalse(logText().contains("late"));
+    } finally {
+      Steps.kill(service);
+    }
+  }
+
+  @Test
+  void run_backgroundServiceWithItsOwnOutputFile_isNotNoted() throws Exception {
+    Step step = sh("sleep 300 </dev/null >service.log 2>&1 &\necho $! > service.pid");
+    long service = -1;
+    try {
+      StepResult r = run(step, settings(dir), Map.of());
+      service = pidIn(dir.resolve("service.pid"));
+
+      assertTrue(r.ok());
+      assertFalse(logText().contains("left background processes"));
+      assertTrue(ProcessHandle.of(service).map(ProcessHandle::isAlive).orElse(false));
+    } finally {
+      Steps.kill(service);
+    }
+  }
+
+  @Test
+  void run_stop_givesTheStepItsGrace_thenKillsItsTree() throws Exception {
+    Path ready = fifo(dir.resolve("ready"));
+    Step step = sh("sleep 300 &\necho $! > child.pid\necho ready > ready\nwait");
+    StopSignal stop = new StopSignal();
+
+    CompletableFuture<StepResult> running =
+        runAsync(step, settings(dir, Duration.ofMinutes(1), Duration.ofMillis(800)), stop);
+    assertEquals("ready\n", Files.readString(ready));
+    stop.request();
+    StepResult r = running.get(30, TimeUnit.SECONDS);
+
+    assertTrue(r.stopped());
+    assertFalse(r.timedOut());
+    assertFalse(r.ok());
+    assertTrue(r.duration().compareTo(Duration.ofMillis(800)) >= 0, r.duration().toString());
+    assertTrue(goneWithin(pidIn(dir.resolve("child.pid")), Duration.ofSeconds(20)));
+    assertTrue(
+        logText()
+            .contains(
+                "== deploy#1 stopped: shutdown requested and its grace of 800ms ran out; killed"
+                    + " its process tree"));
+  }
+
+  @Test
+  void run_stop_stepThatFinishesWithinItsGrace_endsNormally() throws Exception {
+    Path ready = fifo(dir.resolve("ready"));
+    Path go = fifo(dir.resolve("go"));
+    Step step = sh("echo ready > ready\nread answer < go\necho \"finished: $answer\"");
+    StopSignal stop = new StopSignal();
+
+    CompletableFuture<StepResult> running =
+        runAsync(step, settings(dir, Duration.ofMinutes(1), Duration.ofSeconds(20)), stop);
+    assertEquals("ready\n", Files.readString(ready));
+    stop.request();
+    Files.writeString(go, "done\n");
+    StepResult r = running.get(30, TimeUnit.SECONDS);
+
+    assertTrue(r.ok());
+    assertFalse(r.stopped());
+    assertEquals("finished: done", r.lastLine());
+  }
+
+  @Test
+  void run_stopRequestedBeforeTheStep_doesNotStartIt() throws Exception {
+    StopSignal stop = new StopSignal();
+    stop.request();
+
+    StepResult r = runner.run(sh("touch ran"), settings(dir), Map.of(), log(), stop);
+
+    assertTrue(r.stopped());
+    assertEquals("not started: shutdown requested", r.lastLine());
+    assertFalse(Files.exists(dir.resolve("ran")));
+  }
+
+  @Test
+  void run_interpreterNotInstalled_failsWithoutStarting() throws Exception {
+    StepResult r = run(sh("true"), settings(dir), Map.of("PATH", dir.resolve("empty").toString()));
+
+    assertEquals(StepResult.CANNOT_START, r.exitCode());
+    assertEquals(
+        "sh is not installed (not found on PATH); install it or use another interpreter in"
+            + " deployment.md:10",
+        r.lastLine());
+    assertTrue(logText().contains("== deploy#1 sh is not installed"));
+  }
+
+  @Test
+  void run_missingWorkdir_failsWithoutStarting() throws Exception {
+    Path missing = dir.resolve("missing");
+
+    StepResult r = run(sh("true"), settings(missing), Map.of());
+
+    assertEquals(StepResult.CANNOT_START, r.exitCode());
+    assertEquals(
+        "workdir " + missing + " is not a directory; create it or fix 'workdir:' in the runbook",
+        r.lastLine());
+  }
+
+  @Test
+  void run_veryLongOutputLines_areCutIntoPieces() throws Exception {
+    StepResult r =
+        run(sh("head -c 200000 /dev/zero | tr '\\0' 'x'\necho"), settings(dir), Map.of());
+
+    assertTrue(r.ok());
+    List<String> lines = Files.readAllLines(log());
+    assertEquals(OutputPump.MAX_LINE, lines.get(1).length());
+    assertEquals(StepLog.MAX_LAST_LINE + 1, r.lastLine().length());
+  }
+
+  private CompletableFuture<StepResult> runAsync(Step step, Settings settings, StopSignal stop) {
+    CompletableFuture<StepResult> result = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                result.complete(runner.run(step, settings, Map.of(), log(), stop));
+              } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+              }
+            });
+    t.start();
+    return result;
+  }
+
+  private static Optional<Path> onPath(String program) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(d.isEmpty() ? "." : d, program);
+      if (Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.taskboard.devops.runbook;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** Small builders for steps and settings in tests, and a way to see a process gone. */
+final class Steps {
+  private Steps() {}
+
+  static Step step(Phase phase, int index, String interpreter, String script) {
+    return new Step(phase, index, interpreter, script, Path.of("deployment.md"), 10);
+  }
+
+  static Step sh(String script) {
+    return step(Phase.DEPLOY, 1, "sh", script);
+  }
+
+  static Settings settings(Path workdir, Duration timeout, Duration grace) {
+    return new Settings(
+        timeout, 1, Duration.ZERO, Optional.empty(), workdir, grace, Map.of(), Set.of());
+  }
+
+  static Settings settings(Path workdir) {
+    return settings(workdir, Duration.ofSeconds(20), Duration.ofSeconds(5));
+  }
+
+  static long pidIn(Path file) throws IOException {
+    return Long.parseLong(Files.readString(file).strip());
+  }
+
+  /**
+   * Waits (bounded) until process {@code pid} is gone. A killed orphan is reaped by init, which may
+   * take a moment; a zombie still counts as alive for ProcessHandle, so this waits for that.
+   */
+  static boolean goneWithin(long pid, Duration bound) throws InterruptedException {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty()) {
+      return true;
+    }
+    try {
+      handle.get().onExit().get(bound.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return zombie(pid);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  static void kill(long pid) {
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  /** A named pipe: opening one end blocks until the other end is opened, without polling. */
+  static Path fifo(Path path) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IOException("mkfifo failed for " + path);
+    }
+    return path;
+  }
+}
