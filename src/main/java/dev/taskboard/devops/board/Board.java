@@ -138,6 +138,32 @@ public final class Board {
     return writer.update(this::scanAll, s -> appendTask(s, task));
   }
 
+  /**
+   * Appends {@code task} unless a task with the same value at {@code keyPath} (e.g. {@code
+   * payload.followup_key}) is already on the board — checked under the lock, in the same write —
+   * and returns the task that is there now. Makes follow-ups idempotent across retries and
+   * restarts.
+   */
+  public Task addIfAbsent(ObjectNode task, String keyPath) throws IOException {
+    FieldPath key = FieldPath.parse(keyPath);
+    JsonNode wanted = key.in(task);
+    if (!wanted.isValueNode()) {
+      throw new IllegalArgumentException("the new task has no value at " + keyPath);
+    }
+    TaskFilter withKey = TaskFilter.parse("[?(@." + keyPath + ")]");
+    return writer.update(
+        real -> BoardScanner.scan(real, arrayPath, withKey),
+        s -> {
+          for (Slot slot : s.matches) {
+            JsonNode existing = s.task(slot);
+            if (key.in(existing).equals(wanted)) {
+              return new BoardWriter.Result<>(List.of(), task(slot, existing));
+            }
+          }
+          return appendTask(s, task);
+        });
+  }
+
   int collisions() {
     return writer.collisions();
   }

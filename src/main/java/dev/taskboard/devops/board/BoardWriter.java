@@ -3,23 +3,18 @@ package dev.taskboard.devops.board;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -40,8 +35,6 @@ final class BoardWriter {
   }
 
   static final int BACKUPS_KEPT = 5;
-  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
-      new ConcurrentHashMap<>();
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -77,11 +70,7 @@ final class BoardWriter {
 
   <T> T update(Scan scan, Change<T> change) throws IOException {
     Path real = realPath();
-    ReentrantLock local = IN_PROCESS.computeIfAbsent(real, p -> new ReentrantLock());
-    local.lock();
-    try (FileChannel lockFile =
-            FileChannel.open(lockPath(real), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock held = lockFile.lock()) {
+    try (AtomicReplace.Lock held = AtomicReplace.lock(real)) {
       int collided = 0;
       UnreadableBoardException unreadable = null;
       for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -104,7 +93,7 @@ final class BoardWriter {
           Path temp = writeTemp(real, snapshot, result.splices());
           try {
             beforeCommit.run();
-            if (!unchanged(real, snapshot.state)) {
+            if (!AtomicReplace.unchanged(real, snapshot.state)) {
               collisions++;
               collided++;
               unreadable = null;
@@ -114,8 +103,7 @@ final class BoardWriter {
             // A rename keeps the inode and mtime: these are the new board's, with no window
             // in which another writer's version could be mistaken for this one.
             FileState written = FileState.attributesOf(temp);
-            Files.move(temp, real, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDirectory(real.getParent());
+            AtomicReplace.commit(temp, real);
             lastWritten = written;
             return result.value();
           } finally {
@@ -136,14 +124,12 @@ final class BoardWriter {
               + " tries"
               + (unreadable == null ? "" : "; last read: " + unreadable.getMessage())
               + "); nothing was written, retry");
-    } finally {
-      local.unlock();
     }
   }
 
   /** The sidecar lock other agents take too (fcntl, e.g. Python's fcntl.lockf). */
   static Path lockPath(Path realBoard) {
-    return realBoard.resolveSibling(realBoard.getFileName() + ".lock");
+    return AtomicReplace.lockPath(realBoard);
   }
 
   /** Reads a board version for {@link #update}. */
@@ -162,8 +148,7 @@ final class BoardWriter {
 
   private static Path writeTemp(Path real, Snapshot snapshot, List<Splice> splices)
       throws IOException {
-    Path dir = real.getParent();
-    Path temp = Files.createTempFile(dir, "." + real.getFileName() + ".", ".tmp");
+    Path temp = AtomicReplace.createTemp(real);
     try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
       long position = 0;
       for (Splice splice : splices) {
@@ -172,8 +157,7 @@ final class BoardWriter {
         position = splice.end();
       }
       copy(snapshot.channel, position, snapshot.state.size() - position, out);
-      out.force(true);
-      copyOwnerAndMode(real, temp);
+      AtomicReplace.seal(out, real, temp);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw e;
@@ -200,40 +184,6 @@ final class BoardWriter {
     }
   }
 
-  /** Files.createTempFile makes rw-------: the board keeps its own mode (and owner, as root). */
-  private static void copyOwnerAndMode(Path from, Path to) throws IOException {
-    PosixFileAttributeView target = Files.getFileAttributeView(to, PosixFileAttributeView.class);
-    if (target == null) {
-      return;
-    }
-    PosixFileAttributes source = Files.readAttributes(from, PosixFileAttributes.class);
-    target.setPermissions(source.permissions());
-    if (!source.owner().equals(target.readAttributes().owner())) {
-      try {
-        target.setOwner(source.owner());
-      } catch (FileSystemException notPermitted) {
-        // Only root may give a file away; the board then belongs to the worker's user.
-      }
-    }
-  }
-
-  private static boolean unchanged(Path real, FileState read) throws IOException {
-    FileState now;
-    try {
-      now = FileState.attributesOf(real);
-    } catch (NoSuchFileException removed) {
-      return false;
-    }
-    if (!now.withChecksum(read.crc32c()).sameVersionAs(read)) {
-      return false;
-    }
-    try {
-      return FileState.of(real).sameVersionAs(read);
-    } catch (NoSuchFileException removed) {
-      return false;
-    }
-  }
-
   /** Keeps the version being replaced: a hard link costs nothing; a copy where links fail. */
   private void backup(Path real) throws IOException {
     Files.createDirectories(backups);
@@ -254,12 +204,6 @@ final class BoardWriter {
       for (Path old : mine.subList(Math.min(BACKUPS_KEPT, mine.size()), mine.size())) {
         Files.deleteIfExists(old);
       }
-    }
-  }
-
-  private static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
     }
   }
 }

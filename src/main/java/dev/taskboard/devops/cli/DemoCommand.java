@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskFilter;
+import dev.taskboard.devops.hitl.Entry;
+import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.worker.Worker;
 import dev.taskboard.devops.worker.WorkerConfig;
 import java.io.IOException;
@@ -84,11 +86,65 @@ final class DemoCommand implements Callable<Integer> {
         out.println("            log: " + result.path("log").asText());
       }
     }
+    List<Task> followUps =
+        board.select(TaskFilter.parse("[?(@.payload.created_by == 'DevOps-Engineer')]"));
+    if (!followUps.isEmpty()) {
+      out.println();
+      out.println("follow-up tasks for other agents:");
+      for (Task t : followUps) {
+        out.printf(
+            "  %-9s %-19s → %-16s %s%n",
+            t.id(),
+            t.text("type"),
+            t.text("agent"),
+            t.json().path("payload").path("title").asText(""));
+      }
+    }
+    HumanRequests humans = new HumanRequests(config.humanRequests(), config.clock());
+    List<Entry> asked = humans.entries().stream().filter(Entry::byWorker).toList();
+    if (!asked.isEmpty()) {
+      out.println();
+      out.println("asked the humans in " + project.relativize(config.humanRequests()) + ":");
+      for (Entry e : asked) {
+        out.printf("  %-9s %s%n", e.id(), e.title());
+      }
+      asked.stream()
+          .filter(e -> e.key().map(k -> k.endsWith("/approval")).orElse(false))
+          .findFirst()
+          .ifPresent(e -> howToAnswer(out, project, e));
+    }
     out.println();
     out.println("board:   " + boardFile);
     out.println("journal: " + config.stateDir().resolve("journal.jsonl"));
     out.flush();
     return ExitCode.OK;
+  }
+
+  private static void howToAnswer(PrintWriter out, Path project, Entry approval) {
+    out.println();
+    out.println("to approve the production deployment, keep the worker running:");
+    out.println(
+        "  cd "
+            + project
+            + " && java -jar "
+            + jarPath()
+            + " run --board .plan/tasks.json --runbook deployment.md");
+    out.println(
+        "and in .plan/human-requests.md replace the line under **Human Response** of "
+            + approval.id()
+            + " with: approve");
+    out.println(
+        "(or reject). The worker reads the answer back at once and deploys (or fails) the task.");
+  }
+
+  private static String jarPath() {
+    try {
+      Path jar =
+          Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return jar.toString().endsWith(".jar") ? jar.toString() : "target/devops-worker.jar";
+    } catch (URISyntaxException | RuntimeException e) {
+      return "target/devops-worker.jar";
+    }
   }
 
   private static Map<String, String> statuses(Board board) throws IOException {

@@ -36,6 +36,13 @@ final class WorkerOptions {
   Path stateDir;
 
   @Option(
+      names = "--human-requests",
+      paramLabel = "FILE",
+      description =
+          "Where the worker asks humans and reads their answers. Default: human-requests.md beside the board.")
+  Path humanRequests;
+
+  @Option(
       names = "--rescan",
       paramLabel = "SECONDS",
       description = "Safety rescan period even without file events (default: ${DEFAULT-VALUE}).",
@@ -53,6 +60,9 @@ final class WorkerOptions {
     if (rescanSeconds <= 0) {
       throw new IllegalArgumentException(
           "--rescan must be a positive number of seconds, got " + rescanSeconds);
+    }
+    if (humanRequests != null) {
+      c = c.withHumanRequests(humanRequests);
     }
     return c.withRescan(Duration.ofSeconds(rescanSeconds));
   }

@@ -22,11 +22,18 @@ public final class Runbook {
   private final Path file;
   private final List<Path> files;
   private final List<Section> sections;
+  private final GateSettings gates;
 
-  private Runbook(Path file, List<Path> files, List<Section> sections) {
+  private Runbook(Path file, List<Path> files, List<Section> sections, GateSettings gates) {
     this.file = file;
     this.files = List.copyOf(files);
     this.sections = List.copyOf(sections);
+    this.gates = gates;
+  }
+
+  /** The quality gates' settings: deployment.md's {@code ## gates}, else the defaults. */
+  public GateSettings gates() {
+    return gates;
   }
 
   /**
@@ -46,7 +53,8 @@ public final class Runbook {
       addSections(byName, parsed, parsed.defaults().over(inherited, dir), dir);
       files.add(sibling);
     }
-    return new Runbook(deploymentMd, files, new ArrayList<>(byName.values()));
+    // Gates are one policy per project: only deployment.md's ## gates counts.
+    return new Runbook(deploymentMd, files, new ArrayList<>(byName.values()), main.gates());
   }
 
   private static void addSections(

@@ -31,6 +31,7 @@ final class RunbookParser {
   private static final Pattern TASK_TYPE =
       Pattern.compile("(deployment|infrastructure)_[a-z0-9_]+|monitoring_setup");
   private static final String DEFAULTS = "defaults";
+  private static final String GATES = "gates";
 
   private static final Parser MARKDOWN =
       Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
@@ -40,6 +41,8 @@ final class RunbookParser {
   private Draft defaults;
   private Draft current;
   private Phase phase;
+  private GateSettings gates;
+  private boolean inGates;
 
   private RunbookParser(SourceText source) {
     this.source = source;
@@ -66,7 +69,7 @@ final class RunbookParser {
   }
 
   /** What one file holds. */
-  record Parsed(Path file, SettingsLayer defaults, List<Draft> sections) {}
+  record Parsed(Path file, SettingsLayer defaults, List<Draft> sections, GateSettings gates) {}
 
   static Parsed parse(Path file) throws IOException {
     String text;
@@ -93,7 +96,8 @@ final class RunbookParser {
     parser.finish();
     SettingsLayer defaults =
         parser.defaults == null ? new SettingsLayer() : parser.defaults.settings;
-    return new Parsed(file, defaults, List.copyOf(parser.sections));
+    GateSettings gates = parser.gates == null ? GateSettings.defaults() : parser.gates;
+    return new Parsed(file, defaults, List.copyOf(parser.sections), gates);
   }
 
   /** Headings and fenced code blocks in document order, wherever they are nested. */
@@ -117,6 +121,9 @@ final class RunbookParser {
   private void heading(Heading h) throws RunbookException {
     int lineIndex = lineIndex(h);
     String title = textOf(h);
+    if (h.getLevel() <= 2) {
+      inGates = false;
+    }
     if (h.getLevel() == 1) {
       current = null;
       phase = null;
@@ -139,6 +146,13 @@ final class RunbookParser {
       }
       defaults = new Draft(DEFAULTS, lineIndex + 1, column);
       current = defaults;
+    } else if (title.equals(GATES)) {
+      if (gates != null) {
+        throw source.error(lineIndex, column, "## gates is already defined; merge the two");
+      }
+      gates = GateSettings.defaults();
+      inGates = true;
+      current = null;
     } else if (TASK_TYPE.matcher(title).matches()) {
       current = new Draft(title, lineIndex + 1, column);
       sections.add(current);
@@ -185,12 +199,23 @@ final class RunbookParser {
   }
 
   private void codeBlock(FencedCodeBlock block) throws RunbookException {
-    if (current == null) {
-      return;
-    }
     String info = block.getInfo() == null ? "" : block.getInfo().strip();
     String language = info.split("\\s+", 2)[0];
     int lineIndex = lineIndex(block);
+    if (inGates) {
+      if (language.equals("settings")) {
+        gates.read(source, lineIndex + 1, literalOf(block));
+      } else if (INTERPRETERS.contains(language)) {
+        throw source.error(
+            lineIndex,
+            infoColumn(block, lineIndex),
+            "## gates holds settings only; move this block into a task section");
+      }
+      return;
+    }
+    if (current == null) {
+      return;
+    }
     if (DOCUMENTATION.contains(language)) {
       return;
     }

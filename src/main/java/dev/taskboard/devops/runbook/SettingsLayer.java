@@ -33,21 +33,41 @@ final class SettingsLayer {
   private final Map<String, String> env = new LinkedHashMap<>();
   private final Set<String> redact = new LinkedHashSet<>();
 
+  /** Takes one {@code key: value} of a settings block. */
+  interface Sink {
+    void set(String key, String value, Position at) throws RunbookException;
+  }
+
   /**
    * Reads the lines of one settings block whose first content line is line {@code firstLine}
    * (0-based) of {@code source}; {@code content} is the block's literal.
    */
   void read(SourceText source, int firstLine, String content) throws RunbookException {
+    readBlock(source, firstLine, content, lineOf, this::set);
+  }
+
+  /**
+   * Parses a settings block into {@code sink}; a key given twice (per {@code lineOf}) is an error.
+   */
+  static void readBlock(
+      SourceText source, int firstLine, String content, Map<String, Integer> lineOf, Sink sink)
+      throws RunbookException {
     String[] lines = content.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
       int lineIndex = firstLine + i;
       String raw = source.line(lineIndex);
       int offset = raw.endsWith(lines[i]) ? raw.length() - lines[i].length() : 0;
-      readLine(source, lineIndex, offset, lines[i]);
+      readLine(source, lineIndex, offset, lines[i], lineOf, sink);
     }
   }
 
-  private void readLine(SourceText source, int lineIndex, int offset, String line)
+  private static void readLine(
+      SourceText source,
+      int lineIndex,
+      int offset,
+      String line,
+      Map<String, Integer> lineOf,
+      Sink sink)
       throws RunbookException {
     String text = withoutComment(line);
     if (text.isBlank()) {
@@ -69,7 +89,7 @@ final class SettingsLayer {
     if (earlier != null) {
       throw at.key(key + " is already set at line " + earlier + "; keep one of them");
     }
-    set(key, value, at);
+    sink.set(key, value, at);
   }
 
   private void set(String key, String value, Position at) throws RunbookException {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -52,6 +53,27 @@ final class Journal implements Closeable {
     }
   }
 
+  /** A human-requests.md entry the worker wrote, and whether it has acted on it. */
+  record HitlRecord(
+      String id,
+      String task,
+      String kind,
+      Instant created,
+      List<String> checks,
+      String release,
+      boolean handled,
+      String lastSeen) {
+    HitlRecord {
+      checks = List.copyOf(checks);
+    }
+  }
+
+  /** What a human decided through an entry. */
+  record Decision(
+      String task, String hitl, String kind, String decision, String text, String release) {}
+
+  private final Map<String, HitlRecord> hitl = new LinkedHashMap<>();
+  private final Map<String, List<Decision>> decisions = new LinkedHashMap<>();
   private final Path file;
   private final Clock clock;
   private final FileChannel out;
@@ -131,6 +153,49 @@ final class Journal implements Closeable {
     return tasks.values().stream().filter(TaskRecord::open).toList();
   }
 
+  Optional<HitlRecord> hitl(String id) {
+    return Optional.ofNullable(hitl.get(id));
+  }
+
+  /** Entries the worker wrote and has not acted on yet. */
+  List<HitlRecord> openHitl() {
+    return hitl.values().stream().filter(h -> !h.handled()).toList();
+  }
+
+  /** Every decision humans made about {@code task}, oldest first; kept across re-queues. */
+  List<Decision> decisions(String task) {
+    return List.copyOf(decisions.getOrDefault(task, List.of()));
+  }
+
+  void hitl(String task, String hitlId, String kind, List<String> checks, String release)
+      throws IOException {
+    append(
+        event(
+            "hitl",
+            task,
+            Map.of("hitl", hitlId, "kind", kind, "checks", checks, "release", release)));
+  }
+
+  void decision(
+      String task, String hitlId, String kind, String decision, String text, String release)
+      throws IOException {
+    append(
+        event(
+            "decision",
+            task,
+            Map.of(
+                "hitl", hitlId,
+                "kind", kind,
+                "decision", decision,
+                "text", text,
+                "release", release)));
+  }
+
+  /** A response the worker read but could not act on; it waits for the human to change it. */
+  void hitlSeen(String task, String hitlId, String response) throws IOException {
+    append(event("hitl_seen", task, Map.of("hitl", hitlId, "response", response)));
+  }
+
   void claim(String task, long pid, String host, Map<String, Object> fields) throws IOException {
     append(event("claim", task, Map.of("pid", pid, "host", host, "fields", fields)));
   }
@@ -198,6 +263,9 @@ final class Journal implements Closeable {
   private void apply(Map<String, Object> e) {
     String id = String.valueOf(e.get("task"));
     String kind = String.valueOf(e.get("event"));
+    if (applyHitl(kind, id, e)) {
+      return;
+    }
     TaskRecord r = tasks.get(id);
     Map<String, Object> written =
         r == null ? new LinkedHashMap<>() : new LinkedHashMap<>(r.written());
@@ -230,6 +298,72 @@ final class Journal implements Closeable {
       default -> {}
     }
     tasks.put(id, new TaskRecord(id, written, open, pid, host, attempts, outcome));
+  }
+
+  @SuppressWarnings("unchecked")
+  private boolean applyHitl(String kind, String task, Map<String, Object> e) {
+    String hitlId = String.valueOf(e.get("hitl"));
+    switch (kind) {
+      case "hitl" -> {
+        Object checks = e.get("checks");
+        hitl.put(
+            hitlId,
+            new HitlRecord(
+                hitlId,
+                task,
+                String.valueOf(e.get("kind")),
+                Instant.parse(String.valueOf(e.get("ts"))),
+                checks instanceof List<?> l ? (List<String>) l : List.of(),
+                String.valueOf(e.getOrDefault("release", "")),
+                false,
+                ""));
+        return true;
+      }
+      case "decision" -> {
+        decisions
+            .computeIfAbsent(task, t -> new ArrayList<>())
+            .add(
+                new Decision(
+                    task,
+                    hitlId,
+                    String.valueOf(e.get("kind")),
+                    String.valueOf(e.get("decision")),
+                    String.valueOf(e.get("text")),
+                    String.valueOf(e.getOrDefault("release", ""))));
+        hitl.computeIfPresent(
+            hitlId,
+            (k, h) ->
+                new HitlRecord(
+                    h.id(),
+                    h.task(),
+                    h.kind(),
+                    h.created(),
+                    h.checks(),
+                    h.release(),
+                    true,
+                    h.lastSeen()));
+        return true;
+      }
+      case "hitl_seen" -> {
+        String response = String.valueOf(e.get("response"));
+        hitl.computeIfPresent(
+            hitlId,
+            (k, h) ->
+                new HitlRecord(
+                    h.id(),
+                    h.task(),
+                    h.kind(),
+                    h.created(),
+                    h.checks(),
+                    h.release(),
+                    h.handled(),
+                    response));
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
   }
 
   @Override

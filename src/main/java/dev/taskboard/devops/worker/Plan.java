@@ -3,6 +3,8 @@ package dev.taskboard.devops.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.gate.Check;
+import dev.taskboard.devops.gate.GateReport;
 import dev.taskboard.devops.runbook.Phase;
 import dev.taskboard.devops.runbook.Section;
 import dev.taskboard.devops.runbook.Settings;
@@ -52,6 +54,10 @@ public final class Plan {
       return out.toString();
     }
     Section s = lookup.section().get();
+    Journal journal = Journal.readOnly(config.journal(), config.clock());
+    new GateStep(config, board, journal, null)
+        .evaluate(task, s, lookup.runbook().orElseThrow())
+        .ifPresent(report -> gates(out, report));
     Settings st = s.settings();
     out.append("runbook: ")
         .append(s.file())
@@ -87,6 +93,14 @@ public final class Plan {
     phase(out, s, Phase.ROLLBACK, "after the last failed attempt");
     out.append("nothing was executed.\n");
     return out.toString();
+  }
+
+  private static void gates(StringBuilder out, GateReport report) {
+    out.append("gate ").append(report.gate()).append(":\n");
+    for (Check c : report.checks()) {
+      out.append(
+          String.format("  %-22s %-12s %s%n", c.name(), c.verdict().wireName(), c.evidence()));
+    }
   }
 
   private static void phase(StringBuilder out, Section s, Phase phase, String when) {

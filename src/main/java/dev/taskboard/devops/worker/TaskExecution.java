@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +47,8 @@ final class TaskExecution {
   private final Identity me;
   private final StopSignal stop;
   private final CountDownLatch stopped;
+  private final Escalations escalations;
+  private final GateStep gates;
 
   TaskExecution(
       WorkerConfig config,
@@ -54,7 +57,8 @@ final class TaskExecution {
       StepRunner runner,
       Identity me,
       StopSignal stop,
-      CountDownLatch stopped) {
+      CountDownLatch stopped,
+      Escalations escalations) {
     this.config = config;
     this.board = board;
     this.journal = journal;
@@ -62,6 +66,8 @@ final class TaskExecution {
     this.me = me;
     this.stop = stop;
     this.stopped = stopped;
+    this.escalations = escalations;
+    this.gates = new GateStep(config, board, journal, escalations);
   }
 
   /** Who the worker is, for claims and the instance lock. */
@@ -108,7 +114,7 @@ final class TaskExecution {
               died + "; its runbook section cannot be found, so nothing was verified.",
               0,
               null,
-              false));
+              Outcome.Rollback.NONE));
       return;
     }
     Section s = lookup.section().get();
@@ -121,23 +127,22 @@ final class TaskExecution {
             task,
             started,
             Outcome.succeeded(
-                task,
-                died + "; after restart verify passed, so the deployment stands",
+                died + "; after restart verify passed, so the deployment stands.",
                 attempt,
                 log,
-                s));
+                s.settings().url()));
         return;
       }
     }
-    boolean rolledBack = rollback(task, s, attempt, log);
+    Outcome.Rollback rollback = rollback(task, s, attempt, log);
     finish(
         task,
         started,
         Outcome.failed(
-            died + "; after restart verify did not pass" + rollbackSentence(s, rolledBack),
+            died + "; after restart verify did not pass" + rollbackSentence(rollback),
             attempt,
             log,
-            s.has(Phase.ROLLBACK) && rolledBack));
+            rollback));
   }
 
   private Outcome execute(Task task) throws IOException {
@@ -146,13 +151,25 @@ final class TaskExecution {
       return Outcome.blocked(lookup.problem());
     }
     Section s = lookup.section().get();
+    GateStep.Result gate = gates.check(task, s, lookup.runbook().orElseThrow());
+    if (gate.held().isPresent()) {
+      return gate.held().get();
+    }
+    Outcome outcome = deploy(task, s);
+    return gate.json().map(json -> outcome.with("gates", json)).orElse(outcome);
+  }
+
+  private Outcome deploy(Task task, Section s) throws IOException {
     int attempts = s.settings().attempts();
     Path log = logFile(task, 1);
     if (s.has(Phase.PRE)) {
       Failure pre = runPhase(task, s, Phase.PRE, 1, log, stop);
       if (pre != null) {
         return Outcome.failed(
-            "Pre-checks failed: " + pre.describe() + "; nothing was deployed.", 1, log, false);
+            "Pre-checks failed: " + pre.describe() + "; nothing was deployed.",
+            1,
+            log,
+            Outcome.Rollback.NONE);
       }
     }
     Failure last = null;
@@ -163,46 +180,43 @@ final class TaskExecution {
         last = runPhase(task, s, Phase.VERIFY, attempt, log, stop);
       }
       if (last == null) {
-        return Outcome.succeeded(task, successMessage(task, s, attempt), attempt, log, s);
+        return Outcome.succeeded(
+            successMessage(task, s, attempt), attempt, log, s.settings().url());
       }
-      if (last.result().stopped() || stop.isRequested()) {
-        boolean rolledBack = rollback(task, s, attempt, log);
-        return Outcome.failed(
-            "Interrupted by shutdown during "
-                + last.step().name()
-                + rollbackSentence(s, rolledBack),
-            attempt,
-            log,
-            s.has(Phase.ROLLBACK) && rolledBack);
-      }
-      if (attempt < attempts) {
+      boolean interrupted = last.result().stopped() || stop.isRequested();
+      if (!interrupted && attempt < attempts) {
         Duration wait = s.settings().backoffBefore(attempt + 1);
         LOG.info(
             "{}: attempt {} failed ({}); next in {}", task.id(), attempt, last.describe(), wait);
-        if (awaitStop(wait)) {
-          boolean rolledBack = rollback(task, s, attempt, log);
-          return Outcome.failed(
-              "Interrupted by shutdown between attempts after "
-                  + last.describe()
-                  + rollbackSentence(s, rolledBack),
-              attempt,
-              log,
-              s.has(Phase.ROLLBACK) && rolledBack);
-        }
+        interrupted = awaitStop(wait);
+      }
+      if (interrupted) {
+        Outcome.Rollback rollback = rollback(task, s, attempt, log);
+        return Outcome.failed(
+            "Interrupted by shutdown during attempt "
+                + attempt
+                + " ("
+                + last.describe()
+                + ")"
+                + rollbackSentence(rollback),
+            attempt,
+            log,
+            rollback);
       }
     }
-    boolean rolledBack = rollback(task, s, attempts, log);
-    return Outcome.failed(
+    Outcome.Rollback rollback = rollback(task, s, attempts, log);
+    String message =
         "Failed after "
             + attempts
             + " attempt"
             + (attempts == 1 ? "" : "s")
             + ": "
             + last.describe()
-            + rollbackSentence(s, rolledBack),
-        attempts,
-        log,
-        s.has(Phase.ROLLBACK) && rolledBack);
+            + rollbackSentence(rollback);
+    Outcome failed = Outcome.failed(message, attempts, log, rollback);
+    List<String> asked =
+        escalations.deploymentFailed(task, message, log, rollback == Outcome.Rollback.FAILED);
+    return failed.with("follow_ups", Json.MAPPER.valueToTree(asked));
   }
 
   /** E.g. "Deployed release 1.4.0 to staging on attempt 1 of 3; verify passed." */
@@ -225,22 +239,24 @@ final class TaskExecution {
     return what + " on attempt " + attempt + " of " + s.settings().attempts() + checked;
   }
 
-  private static String rollbackSentence(Section s, boolean rolledBack) {
-    if (!s.has(Phase.ROLLBACK)) {
-      return "; the runbook has no rollback for it.";
-    }
-    return rolledBack
-        ? "; rolled back."
-        : "; the rollback failed too, so the environment may be in an unknown state.";
+  private static String rollbackSentence(Outcome.Rollback rollback) {
+    return switch (rollback) {
+      case NONE -> "; the runbook has no rollback for it.";
+      case DONE -> "; rolled back.";
+      case FAILED -> "; the rollback failed too, so the environment may be in an unknown state.";
+    };
   }
 
   /** Runs the rollback phase even during shutdown (bounded by each step's timeout). */
-  private boolean rollback(Task task, Section s, int attempt, Path log) throws IOException {
+  private Outcome.Rollback rollback(Task task, Section s, int attempt, Path log)
+      throws IOException {
     if (!s.has(Phase.ROLLBACK)) {
-      return false;
+      return Outcome.Rollback.NONE;
     }
     LOG.warn("{}: rolling back", task.id());
-    return runPhase(task, s, Phase.ROLLBACK, attempt, log, new StopSignal()) == null;
+    return runPhase(task, s, Phase.ROLLBACK, attempt, log, new StopSignal()) == null
+        ? Outcome.Rollback.DONE
+        : Outcome.Rollback.FAILED;
   }
 
   /** Waits out a backoff; true when a stop was requested meanwhile. */
@@ -254,7 +270,7 @@ final class TaskExecution {
   }
 
   /** The task's runbook section, or why there is none. */
-  record Lookup(Optional<Section> section, String problem) {}
+  record Lookup(Optional<Runbook> runbook, Optional<Section> section, String problem) {}
 
   private Lookup lookup(Task task) {
     return lookup(config, task);
@@ -269,6 +285,7 @@ final class TaskExecution {
       Optional<Section> section =
           chosen.isTextual() ? runbook.section(type, chosen.asText()) : runbook.section(type);
       return new Lookup(
+          Optional.of(runbook),
           section,
           "No runbook section for task type "
               + type
@@ -278,9 +295,15 @@ final class TaskExecution {
               + config.runbook().getFileName()
               + " and set the task back to pending.");
     } catch (RunbookException e) {
-      return new Lookup(Optional.empty(), "The runbook cannot be used: " + e.getMessage() + fix);
+      return new Lookup(
+          Optional.empty(),
+          Optional.empty(),
+          "The runbook cannot be used: " + e.getMessage() + fix);
     } catch (IOException e) {
-      return new Lookup(Optional.empty(), "The runbook cannot be read: " + e.getMessage() + fix);
+      return new Lookup(
+          Optional.empty(),
+          Optional.empty(),
+          "The runbook cannot be read: " + e.getMessage() + fix);
     }
   }
 
@@ -367,7 +390,8 @@ final class TaskExecution {
     }
     ObjectNode info = result.putObject("deployment_info");
     outcome.url().ifPresent(url -> info.put(urlKey(task.text("type")), url));
-    info.put("rollback_performed", outcome.rolledBack());
+    info.put("rollback_performed", outcome.rollback() != Outcome.Rollback.NONE);
+    result.setAll(outcome.extra());
     String status = outcome.status(task.text("type"));
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("status", status);
@@ -392,42 +416,5 @@ final class TaskExecution {
       patch = patch.set(f.getKey(), Json.MAPPER.valueToTree(f.getValue()));
     }
     return patch;
-  }
-
-  /** How a run ended. */
-  record Outcome(
-      Kind kind, String message, int attempts, Path log, boolean rolledBack, Optional<String> url) {
-    enum Kind {
-      SUCCEEDED,
-      FAILED,
-      BLOCKED
-    }
-
-    static Outcome succeeded(Task task, String message, int attempts, Path log, Section s) {
-      return new Outcome(Kind.SUCCEEDED, message, attempts, log, false, s.settings().url());
-    }
-
-    static Outcome failed(String message, int attempts, Path log, boolean rolledBack) {
-      return new Outcome(Kind.FAILED, message, attempts, log, rolledBack, Optional.empty());
-    }
-
-    static Outcome blocked(String message) {
-      return new Outcome(Kind.BLOCKED, message, 0, null, false, Optional.empty());
-    }
-
-    boolean success() {
-      return kind == Kind.SUCCEEDED;
-    }
-
-    String status(String type) {
-      return switch (kind) {
-        case SUCCEEDED ->
-            type.startsWith("deployment_") && !type.equals("deployment_rollback")
-                ? "deployed"
-                : "done";
-        case FAILED -> "failed";
-        case BLOCKED -> "blocked";
-      };
-    }
   }
 }

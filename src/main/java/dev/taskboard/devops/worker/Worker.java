@@ -3,6 +3,9 @@ package dev.taskboard.devops.worker;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.BoardException;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.hitl.HumanRequests;
+import dev.taskboard.devops.runbook.GateSettings;
+import dev.taskboard.devops.runbook.Runbook;
 import dev.taskboard.devops.runbook.StepRunner;
 import dev.taskboard.devops.runbook.StopSignal;
 import dev.taskboard.devops.watch.FileWatcher;
@@ -10,6 +13,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -34,6 +38,9 @@ public final class Worker implements Closeable {
   private final InstanceLock instance;
   private final Journal journal;
   private final TaskExecution execution;
+  private final HumanRequests humans;
+  private final Answers answers;
+  private Object humansSeen = "";
   private final StopSignal stop = new StopSignal();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
@@ -51,9 +58,12 @@ public final class Worker implements Closeable {
     this.board = board;
     this.instance = instance;
     this.journal = journal;
+    this.humans = new HumanRequests(config.humanRequests(), config.clock());
+    Escalations escalations = new Escalations(board, humans, journal, config.clock());
     this.execution =
         new TaskExecution(
-            config, board, journal, new StepRunner(config.clock()), me, stop, stopped);
+            config, board, journal, new StepRunner(config.clock()), me, stop, stopped, escalations);
+    this.answers = new Answers(config, board, journal, humans);
   }
 
   /**
@@ -77,7 +87,7 @@ public final class Worker implements Closeable {
 
   /** Works until {@link #stop()} — or, with {@code once}, until nothing pending can run. */
   public void run(boolean once) throws IOException, InterruptedException {
-    try (FileWatcher watcher = once ? null : watch()) {
+    try (Watchers watchers = once ? null : watch()) {
       reconcile();
       boolean force = true;
       while (!stop.isRequested()) {
@@ -107,13 +117,48 @@ public final class Worker implements Closeable {
     return finished.await(timeout, unit);
   }
 
-  private FileWatcher watch() throws IOException {
-    Path board = config.board().toAbsolutePath();
-    Path real = Files.exists(board) ? board.toRealPath() : board;
-    return FileWatcher.start(
-        real.getParent(),
-        Set.of(real.getFileName().toString()),
-        () -> wakeups.offer(Boolean.FALSE));
+  /** The board's directory, and human-requests.md's when it lives elsewhere. */
+  private Watchers watch() throws IOException {
+    Path boardFile = real(config.board());
+    Path humansFile = real(config.humanRequests());
+    Runnable wake = () -> wakeups.offer(Boolean.FALSE);
+    Watchers w = new Watchers();
+    if (boardFile.getParent().equals(humansFile.getParent())) {
+      w.add(
+          FileWatcher.start(
+              boardFile.getParent(),
+              Set.of(boardFile.getFileName().toString(), humansFile.getFileName().toString()),
+              wake));
+    } else {
+      w.add(
+          FileWatcher.start(
+              boardFile.getParent(), Set.of(boardFile.getFileName().toString()), wake));
+      w.add(
+          FileWatcher.start(
+              humansFile.getParent(), Set.of(humansFile.getFileName().toString()), wake));
+    }
+    return w;
+  }
+
+  private static Path real(Path file) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    return Files.exists(absolute) ? absolute.toRealPath() : absolute;
+  }
+
+  /** Closes every watcher it holds. */
+  private static final class Watchers implements java.io.Closeable {
+    private final List<FileWatcher> all = new ArrayList<>();
+
+    void add(FileWatcher w) {
+      all.add(w);
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (FileWatcher w : all) {
+        w.close();
+      }
+    }
   }
 
   /**
@@ -133,11 +178,21 @@ public final class Worker implements Closeable {
 
   /** One look at the board; true when it did something worth looking again for at once. */
   private boolean cycle(boolean force) throws IOException {
+    Object humansNow = stampOf(config.humanRequests());
+    boolean humansChanged = !humansNow.equals(humansSeen);
     if (!force
+        && !humansChanged
         && lastSeen != null
         && Files.exists(config.board())
         && lastSeen.equals(board.stamp())) {
       return false; // our own write, or nothing that changed the board's bytes
+    }
+    if (force || humansChanged) {
+      boolean acted = answers.process(this::approvalTimeout);
+      humansSeen = stampOf(config.humanRequests());
+      if (acted) {
+        return true;
+      }
     }
     Board.Selection selection;
     try {
@@ -203,6 +258,24 @@ public final class Worker implements Closeable {
     journal.note("restore", task.id(), "restored after a stale write showed " + onBoard);
     board.patch(task.id(), TaskExecution.patchOf(record.written()));
     return false;
+  }
+
+  /** Size, mtime and inode of a file, or "" when it does not exist: enough to notice a change. */
+  private static Object stampOf(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return "";
+    }
+    var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toInstant());
+  }
+
+  /** deployment.md's approval timeout; the default when the runbook cannot be read now. */
+  private Duration approvalTimeout() {
+    try {
+      return Runbook.load(config.runbook()).gates().approvalTimeout();
+    } catch (IOException unreadable) {
+      return GateSettings.defaults().approvalTimeout();
+    }
   }
 
   private static boolean isNewer(String candidate, String than) {

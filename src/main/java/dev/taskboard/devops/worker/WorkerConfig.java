@@ -16,6 +16,7 @@ public record WorkerConfig(
     Path runbook,
     TaskFilter filter,
     Path stateDir,
+    Path humanRequests,
     Duration rescan,
     Duration debounce,
     Clock clock) {
@@ -31,29 +32,40 @@ public record WorkerConfig(
         runbook,
         TaskFilter.defaultFilter(),
         dev.taskboard.devops.board.Board.defaultStateDir(board),
+        board.toAbsolutePath().resolveSibling("human-requests.md"),
         DEFAULT_RESCAN,
         DEFAULT_DEBOUNCE,
         Clock.systemUTC());
   }
 
   public WorkerConfig withFilter(TaskFilter f) {
-    return new WorkerConfig(board, arrayPath, runbook, f, stateDir, rescan, debounce, clock);
+    return new WorkerConfig(
+        board, arrayPath, runbook, f, stateDir, humanRequests, rescan, debounce, clock);
   }
 
   public WorkerConfig withArrayPath(ArrayPath p) {
-    return new WorkerConfig(board, p, runbook, filter, stateDir, rescan, debounce, clock);
+    return new WorkerConfig(
+        board, p, runbook, filter, stateDir, humanRequests, rescan, debounce, clock);
   }
 
   public WorkerConfig withStateDir(Path dir) {
-    return new WorkerConfig(board, arrayPath, runbook, filter, dir, rescan, debounce, clock);
+    return new WorkerConfig(
+        board, arrayPath, runbook, filter, dir, humanRequests, rescan, debounce, clock);
+  }
+
+  public WorkerConfig withHumanRequests(Path file) {
+    return new WorkerConfig(
+        board, arrayPath, runbook, filter, stateDir, file, rescan, debounce, clock);
   }
 
   public WorkerConfig withRescan(Duration d) {
-    return new WorkerConfig(board, arrayPath, runbook, filter, stateDir, d, debounce, clock);
+    return new WorkerConfig(
+        board, arrayPath, runbook, filter, stateDir, humanRequests, d, debounce, clock);
   }
 
   public WorkerConfig withClock(Clock c) {
-    return new WorkerConfig(board, arrayPath, runbook, filter, stateDir, rescan, debounce, c);
+    return new WorkerConfig(
+        board, arrayPath, runbook, filter, stateDir, humanRequests, rescan, debounce, c);
   }
 
   Path journal() {

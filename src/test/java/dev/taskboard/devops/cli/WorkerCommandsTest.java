@@ -37,7 +37,14 @@ class WorkerCommandsTest {
     assertEquals(0, demo.exitCode(), demo.err());
     Path board = dir.resolve(".plan/tasks.json");
     assertEquals("deployed", task(board, "TASK-004").path("status").asText());
-    assertEquals("deployed", task(board, "TASK-005").path("status").asText());
+    JsonNode production = task(board, "TASK-005");
+    assertEquals("blocked", production.path("status").asText());
+    assertEquals(
+        "Every check of the production gate passed; waiting for stakeholder approval in HITL-001 of human-requests.md.",
+        production.path("result").path("message").asText());
+    assertTrue(
+        Files.readString(dir.resolve(".plan/human-requests.md"))
+            .contains("### HITL-001: Approve production deployment of release 1.4.0 (TASK-005)"));
     assertEquals("done", task(board, "TASK-006").path("status").asText());
     assertEquals("done", task(board, "TASK-007").path("status").asText());
     JsonNode broken = task(board, "TASK-008");
@@ -45,7 +52,7 @@ class WorkerCommandsTest {
     assertTrue(
         broken.path("result").path("deployment_info").path("rollback_performed").asBoolean(),
         broken.toString());
-    assertEquals("done", task(board, "TASK-009").path("status").asText());
+    assertEquals("pending", task(board, "TASK-009").path("status").asText(), "waits for TASK-005");
     assertEquals(
         "pending", task(board, "TASK-010").path("status").asText(), "another agent's task");
     assertEquals(
@@ -142,7 +149,8 @@ class WorkerCommandsTest {
         "[{\"id\": \"T-1\", \"type\": \"deployment_staging\", \"status\": \"pending\", \"agent\": \"DevOps-Engineer\", \"payload\": {}}]");
     Files.writeString(
         dir.resolve("deployment.md"),
-        "# Runbook\n\n## deployment_staging\n\n### deploy\n\n```sh\necho deploying\n```\n");
+        "# Runbook\n\n## gates\n\n```settings\nstaging:\n```\n\n"
+            + "## deployment_staging\n\n### deploy\n\n```sh\necho deploying\n```\n");
     Run once =
         run(
             "run",

@@ -101,7 +101,7 @@ class RunbookTest {
             "```",
             "## gates",
             "```settings",
-            "whatever: the gates package reads this",
+            "approval.timeout: 24h",
             "```",
             "## deployment_staging",
             "```",

@@ -292,7 +292,7 @@ class WorkerEndToEndTest {
         task.path("result")
             .path("message")
             .asText()
-            .startsWith("Interrupted by shutdown during deploy#1"),
+            .startsWith("Interrupted by shutdown during attempt 1 (deploy#1 was stopped)"),
         task.toString());
     assertTrue(task.path("result").path("deployment_info").path("rollback_performed").asBoolean());
     assertEquals(1, f.lines("rollbacks"));

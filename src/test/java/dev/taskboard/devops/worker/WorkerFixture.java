@@ -30,7 +30,8 @@ final class WorkerFixture {
   /** A runbook for deployment_staging with the given deploy and verify scripts (sh). */
   WorkerFixture runbook(String settings, String deploy, String verify) throws IOException {
     String md =
-        "# Runbook\n\n## deployment_staging\n\n```settings\n"
+        "# Runbook\n\n## gates\n\nNo quality gate in these tests.\n\n```settings\nstaging:\n```\n\n"
+            + "## deployment_staging\n\n```settings\n"
             + "env.MARKS: "
             + marks
             + "\n"

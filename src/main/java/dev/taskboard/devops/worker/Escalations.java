@@ -1,0 +1,261 @@
+package dev.taskboard.devops.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.gate.Check;
+import dev.taskboard.devops.gate.GateReport;
+import dev.taskboard.devops.hitl.Entry;
+import dev.taskboard.devops.hitl.Escalation;
+import dev.taskboard.devops.hitl.HumanRequests;
+import dev.taskboard.devops.hitl.Priority;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the worker asks of others when a task cannot go on: fix tasks for Task-Coder, escalations
+ * for Product-Manager, entries in human-requests.md. Each carries a key made of the task id and the
+ * reason, so the same failure never asks twice — across retries, re-scans and restarts.
+ */
+final class Escalations {
+  private static final Logger LOG = LoggerFactory.getLogger(Escalations.class);
+  static final String KEY_PATH = "payload.followup_key";
+
+  /** Kinds of human-requests entries; approval and evidence entries wait for an answer. */
+  static final String APPROVAL = "approval";
+
+  static final String EVIDENCE = "evidence";
+  static final String DEPLOY_FAILED = "deploy-failed";
+  static final String ROLLBACK_FAILED = "rollback-failed";
+
+  private final Board board;
+  private final HumanRequests humans;
+  private final Journal journal;
+  private final Clock clock;
+
+  Escalations(Board board, HumanRequests humans, Journal journal, Clock clock) {
+    this.board = board;
+    this.humans = humans;
+    this.journal = journal;
+    this.clock = clock;
+  }
+
+  /** A fix task per failing check and one risk escalation; returns their ids. */
+  List<String> gateFailed(Task task, GateReport report, List<Check> failed) throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (Check check : failed) {
+      ObjectNode payload = Json.MAPPER.createObjectNode();
+      payload.put("title", "Fix " + check.name() + " so " + task.id() + " can deploy");
+      payload.put(
+          "description",
+          "The "
+              + report.gate()
+              + " quality gate blocked "
+              + task.id()
+              + ": "
+              + check.evidence()
+              + ".");
+      payload.put("blocked_task", task.id());
+      payload.put("failing_check", check.name());
+      payload.put("evidence", check.evidence());
+      payload.put("blocking_deployment", true);
+      payload.put("created_by", TaskExecution.AGENT);
+      ids.add(
+          add(
+              task,
+              "urgent_fix",
+              "Task-Coder",
+              "urgent",
+              task.id() + "/gate-failed/" + check.name(),
+              payload));
+    }
+    ObjectNode risk = Json.MAPPER.createObjectNode();
+    risk.put("title", "Quality gate blocked " + task.id() + ": assess the risk");
+    risk.put(
+        "description",
+        "The "
+            + report.gate()
+            + " gate of "
+            + task.id()
+            + " failed "
+            + failed.size()
+            + " check(s): "
+            + String.join("; ", failed.stream().map(c -> c.name() + " — " + c.evidence()).toList())
+            + ". Fix tasks: "
+            + String.join(", ", ids)
+            + ". Decide whether to wait for the fixes or re-plan the release.");
+    risk.put("blocked_task", task.id());
+    risk.set("fix_tasks", Json.MAPPER.valueToTree(ids));
+    risk.put("created_by", TaskExecution.AGENT);
+    ids.add(
+        add(
+            task,
+            "escalation_request",
+            "Product-Manager",
+            "high",
+            task.id() + "/gate-failed/escalation",
+            risk));
+    return ids;
+  }
+
+  /** Asks for missing evidence (or a waiver); returns the entry id. */
+  String evidenceRequest(Task task, GateReport report, List<Check> inconclusive)
+      throws IOException {
+    List<String> names = inconclusive.stream().map(Check::name).toList();
+    List<String> context = new ArrayList<>();
+    inconclusive.forEach(c -> context.add(c.name() + ": " + c.evidence()));
+    context.add(
+        "how to give evidence: see \"Gate evidence\" in the README (payload.gates.<check>, related Tester/Code-Reviewer tasks, result files)");
+    return escalate(
+        task,
+        EVIDENCE,
+        names,
+        "Evidence missing for " + String.join(", ", names) + " (" + task.id() + ")",
+        "Gate Evidence",
+        Priority.HIGH,
+        "The "
+            + report.gate()
+            + " gate of "
+            + task.id()
+            + " has no evidence for "
+            + String.join(", ", names)
+            + ". Add the evidence and answer \"retry\", answer \"approve\" to deploy without it, or \"reject\" to fail the task.",
+        context);
+  }
+
+  /** Asks a stakeholder to approve a production deployment; returns the entry id. */
+  String approvalRequest(Task task, GateReport report) throws IOException {
+    String release = release(task);
+    List<String> context = new ArrayList<>();
+    report.checks().stream()
+        .filter(c -> !c.name().equals("stakeholder_approval"))
+        .forEach(c -> context.add(c.name() + ": " + c.verdict().wireName() + " — " + c.evidence()));
+    String what = release.isEmpty() ? task.id() : "release " + release;
+    return escalate(
+        task,
+        APPROVAL,
+        List.of(),
+        "Approve production deployment of " + what + " (" + task.id() + ")",
+        "Deployment Approval",
+        Priority.HIGH,
+        "Deploy " + what + " to production now? Answer approve or reject.",
+        context);
+  }
+
+  /** After the last failed attempt: a fix task (deployment types) and a human-requests entry. */
+  List<String> deploymentFailed(Task task, String message, Path log, boolean rollbackFailed)
+      throws IOException {
+    List<String> ids = new ArrayList<>();
+    String type = task.text("type");
+    boolean production = type.equals("deployment_production");
+    if (type.startsWith("deployment_") && !type.equals("deployment_rollback")) {
+      ObjectNode payload = Json.MAPPER.createObjectNode();
+      payload.put("title", "Fix the failed " + type.substring(11) + " deployment of " + task.id());
+      payload.put("description", message);
+      payload.put("failed_task", task.id());
+      payload.put("log", log == null ? "" : log.toString());
+      payload.put("blocking_deployment", true);
+      payload.put("created_by", TaskExecution.AGENT);
+      ids.add(
+          add(
+              task,
+              "urgent_fix",
+              "Task-Coder",
+              "urgent",
+              task.id() + "/deploy-failed/fix",
+              payload));
+    }
+    List<String> context = new ArrayList<>();
+    context.add("what happened: " + message);
+    context.add("log: " + (log == null ? "none" : log));
+    context.add("fix task: " + (ids.isEmpty() ? "none" : ids.get(0)));
+    if (rollbackFailed) {
+      ids.add(
+          escalate(
+              task,
+              ROLLBACK_FAILED,
+              List.of(),
+              "Rollback failed for " + task.id() + ": environment may be in an unknown state",
+              "Incident",
+              Priority.CRITICAL,
+              "The rollback of "
+                  + task.id()
+                  + " failed, so the environment may be in an unknown state. Please check it and answer with what you did.",
+              context));
+    } else {
+      ids.add(
+          escalate(
+              task,
+              DEPLOY_FAILED,
+              List.of(),
+              "Deployment failed: " + task.id() + " (" + type + ")",
+              "Deployment Failure",
+              production ? Priority.CRITICAL : Priority.HIGH,
+              task.id()
+                  + " failed and was rolled back where the runbook allows. Review the log; answer with any instructions (they are recorded on the task).",
+              context));
+    }
+    return ids;
+  }
+
+  private String add(
+      Task blocked, String type, String agent, String priority, String key, ObjectNode payload)
+      throws IOException {
+    payload.put("followup_key", key);
+    ObjectNode task = Json.MAPPER.createObjectNode();
+    task.put("type", type);
+    task.put("status", "pending");
+    task.put("agent", agent);
+    task.put("priority", priority);
+    String now = clock.instant().toString();
+    task.put("created_at", now);
+    task.put("updated_at", now);
+    if (!blocked.text("source_story_id").isEmpty()) {
+      task.put("source_story_id", blocked.text("source_story_id"));
+    }
+    if (!blocked.text("sprint_id").isEmpty()) {
+      task.put("sprint_id", blocked.text("sprint_id"));
+    }
+    task.set("payload", payload);
+    Task added = board.addIfAbsent(task, KEY_PATH);
+    LOG.info("{}: follow-up {} for {} ({})", blocked.id(), added.id(), agent, key);
+    return added.id();
+  }
+
+  private String escalate(
+      Task task,
+      String kind,
+      List<String> checks,
+      String title,
+      String type,
+      Priority priority,
+      String question,
+      List<String> context)
+      throws IOException {
+    humans.createIfMissing();
+    Entry entry =
+        humans.escalate(
+            new Escalation(
+                task.id() + "/" + kind, title, type, priority, task.id(), question, context));
+    if (journal.hitl(entry.id()).isEmpty()) {
+      journal.hitl(task.id(), entry.id(), kind, checks, release(task));
+    }
+    LOG.info(
+        "{}: asked the humans in {} of {} ({})",
+        task.id(),
+        entry.id(),
+        humans.file().getFileName(),
+        kind);
+    return entry.id();
+  }
+
+  static String release(Task task) {
+    return task.json().path("payload").path("release").asText("");
+  }
+}

@@ -1,0 +1,149 @@
+package dev.taskboard.devops.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.board.TaskFilter;
+import dev.taskboard.devops.gate.Check;
+import dev.taskboard.devops.gate.Decisions;
+import dev.taskboard.devops.gate.GateReport;
+import dev.taskboard.devops.gate.Gates;
+import dev.taskboard.devops.gate.Verdict;
+import dev.taskboard.devops.runbook.Runbook;
+import dev.taskboard.devops.runbook.Section;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The quality gate before a staging or production deployment: evaluates it, and when it does not
+ * pass, blocks the task and asks — fix tasks and an escalation for failures, a human for missing
+ * evidence or a production approval.
+ */
+final class GateStep {
+  /**
+   * Tasks that can be evidence: the agents and types that produce it. Read in full, so the relation
+   * (same release, story or sprint) is decided in Java, never spliced into a filter.
+   */
+  static final TaskFilter EVIDENCE =
+      TaskFilter.parse(
+          "[?(@.agent in ['Tester', 'UI-Tester', 'Code-Reviewer', 'DevOps-Engineer']"
+              + " || @.type =~ /.*(test|review|security|performance|monitoring|deployment).*/)]");
+
+  /** The gate's verdicts, and the outcome when the task must wait. */
+  record Result(Optional<GateReport> report, Optional<Outcome> held) {
+    Optional<ObjectNode> json() {
+      return report.map(GateReport::toJson);
+    }
+  }
+
+  private final WorkerConfig config;
+  private final Board board;
+  private final Journal journal;
+  private final Escalations escalations;
+
+  GateStep(WorkerConfig config, Board board, Journal journal, Escalations escalations) {
+    this.config = config;
+    this.board = board;
+    this.journal = journal;
+    this.escalations = escalations;
+  }
+
+  /** Evaluates the task's gate (if its type has one) without asking anyone: for plan. */
+  Optional<GateReport> evaluate(Task task, Section section, Runbook runbook) throws IOException {
+    Optional<String> gate = Gates.gateFor(task.text("type"));
+    if (gate.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> named = new HashSet<>();
+    task.json().path("payload").path("evidence_tasks").forEach(n -> named.add(n.asText()));
+    List<Task> evidence = board.read(EVIDENCE, named).tasks();
+    Path projectDir = config.runbook().toAbsolutePath().getParent();
+    return Optional.of(
+        new Gates(runbook.gates(), projectDir)
+            .evaluate(gate.get(), task, evidence, section, decisions(task)));
+  }
+
+  /** Evaluates and, when the gate does not pass, escalates and returns the blocked outcome. */
+  Result check(Task task, Section section, Runbook runbook) throws IOException {
+    Optional<GateReport> evaluated = evaluate(task, section, runbook);
+    if (evaluated.isEmpty()) {
+      return new Result(Optional.empty(), Optional.empty());
+    }
+    GateReport report = evaluated.get();
+    List<Check> failed = report.with(Verdict.FAIL);
+    List<Check> missing =
+        report.with(Verdict.INCONCLUSIVE).stream()
+            .filter(c -> !c.name().equals("stakeholder_approval"))
+            .toList();
+    boolean needsApproval =
+        report.with(Verdict.INCONCLUSIVE).stream()
+            .anyMatch(c -> c.name().equals("stakeholder_approval"));
+    Outcome held;
+    if (!failed.isEmpty()) {
+      List<String> ids = escalations.gateFailed(task, report, failed);
+      held =
+          Outcome.blocked(
+                  "Quality gate "
+                      + report.gate()
+                      + " failed: "
+                      + describe(failed)
+                      + ". Fix tasks and a risk escalation: "
+                      + String.join(", ", ids)
+                      + ".")
+              .with("follow_ups", Json.MAPPER.valueToTree(ids));
+    } else if (!missing.isEmpty()) {
+      String id = escalations.evidenceRequest(task, report, missing);
+      held =
+          Outcome.blocked(
+                  "Quality gate "
+                      + report.gate()
+                      + " has no evidence for "
+                      + String.join(", ", missing.stream().map(Check::name).toList())
+                      + "; waiting for a human in "
+                      + id
+                      + " of human-requests.md.")
+              .with("hitl", Json.MAPPER.getNodeFactory().textNode(id));
+    } else if (needsApproval) {
+      String id = escalations.approvalRequest(task, report);
+      held =
+          Outcome.blocked(
+                  "Every check of the production gate passed; waiting for stakeholder approval in "
+                      + id
+                      + " of human-requests.md.")
+              .with("hitl", Json.MAPPER.getNodeFactory().textNode(id));
+    } else {
+      return new Result(evaluated, Optional.empty());
+    }
+    return new Result(evaluated, Optional.of(held.with("gates", report.toJson())));
+  }
+
+  private static String describe(List<Check> checks) {
+    return String.join(
+        "; ", checks.stream().map(c -> c.name() + " (" + c.evidence() + ")").toList());
+  }
+
+  /** Approvals and waivers from the journal, for this task's release only. */
+  private Decisions decisions(Task task) {
+    String release = Escalations.release(task);
+    Optional<String> approvedIn = Optional.empty();
+    Map<String, String> waived = new LinkedHashMap<>();
+    for (Journal.Decision d : journal.decisions(task.id())) {
+      if (!d.release().equals(release) || !d.decision().equals("approved")) {
+        continue;
+      }
+      if (d.kind().equals(Escalations.APPROVAL)) {
+        approvedIn = Optional.of(d.hitl());
+      } else if (d.kind().equals(Escalations.EVIDENCE)) {
+        journal.hitl(d.hitl()).ifPresent(h -> h.checks().forEach(c -> waived.put(c, d.hitl())));
+      }
+    }
+    return new Decisions(approvedIn, waived);
+  }
+}

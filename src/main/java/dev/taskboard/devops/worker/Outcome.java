@@ -1,0 +1,69 @@
+package dev.taskboard.devops.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.board.Json;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** How one run of a task ended, and what goes into its {@code result}. */
+record Outcome(
+    Kind kind,
+    String message,
+    int attempts,
+    Path log,
+    Rollback rollback,
+    Optional<String> url,
+    ObjectNode extra) {
+
+  enum Kind {
+    SUCCEEDED,
+    FAILED,
+    BLOCKED
+  }
+
+  /** Whether a rollback ran and how it ended. */
+  enum Rollback {
+    NONE,
+    DONE,
+    FAILED
+  }
+
+  Outcome {
+    extra = extra == null ? Json.MAPPER.createObjectNode() : extra.deepCopy();
+  }
+
+  static Outcome succeeded(String message, int attempts, Path log, Optional<String> url) {
+    return new Outcome(Kind.SUCCEEDED, message, attempts, log, Rollback.NONE, url, null);
+  }
+
+  static Outcome failed(String message, int attempts, Path log, Rollback rollback) {
+    return new Outcome(Kind.FAILED, message, attempts, log, rollback, Optional.empty(), null);
+  }
+
+  static Outcome blocked(String message) {
+    return new Outcome(Kind.BLOCKED, message, 0, null, Rollback.NONE, Optional.empty(), null);
+  }
+
+  /** The same outcome with {@code field} added to the result. */
+  Outcome with(String field, com.fasterxml.jackson.databind.JsonNode value) {
+    ObjectNode more = extra.deepCopy();
+    more.set(field, value);
+    return new Outcome(kind, message, attempts, log, rollback, url, more);
+  }
+
+  boolean success() {
+    return kind == Kind.SUCCEEDED;
+  }
+
+  /** The board status: deployed for deployments, done for the rest, failed, blocked. */
+  String status(String type) {
+    return switch (kind) {
+      case SUCCEEDED ->
+          type.startsWith("deployment_") && !type.equals("deployment_rollback")
+              ? "deployed"
+              : "done";
+      case FAILED -> "failed";
+      case BLOCKED -> "blocked";
+    };
+  }
+}

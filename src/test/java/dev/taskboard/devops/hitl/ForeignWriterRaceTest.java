@@ -1,0 +1,141 @@
+package dev.taskboard.devops.hitl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Another agent rewrites human-requests.md, ignoring the lock, between the worker's read and its
+ * rename: the worker must notice, read again and re-apply, so that both edits are in the file.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ForeignWriterRaceTest {
+  @TempDir Path dir;
+  @TempDir Path logs;
+
+  private Path file;
+  private HumanRequests requests;
+
+  @BeforeEach
+  void file() throws IOException {
+    file = dir.resolve("human-requests.md");
+    requests = new HumanRequests(file, HumanRequestsTest.CLOCK);
+    requests.createIfMissing();
+  }
+
+  @Test
+  void escalate_reappliesOnTopOfAForeignRewrite() throws IOException {
+    ForeignWrite foreign = stage();
+
+    Entry entry = requests.escalate(HumanRequestsTest.APPROVAL);
+
+    assertEquals(0, foreign.exitCode, foreign.output);
+    assertTrue(foreign.wrote.contains(ForeignRequestsWriter.ENTRY), foreign.wrote);
+    assertEquals(1, requests.collisions());
+    assertEquals(2, foreign.calls, "one check failed, the second attempt committed");
+    assertEquals(
+        foreign.wrote.replace(
+            "**Status:** Pending\n", "**Status:** Pending\n\n" + HumanRequestsTest.APPROVAL_ENTRY),
+        Files.readString(file));
+    assertEquals("HITL-001", entry.id());
+    assertEquals(List.of("human-requests.md", "human-requests.md.lock"), filesIn(dir));
+  }
+
+  @Test
+  void resolve_reappliesOnTopOfAForeignRewrite() throws IOException {
+    requests.escalate(HumanRequestsTest.APPROVAL);
+    Files.writeString(
+        file,
+        Files.readString(file).replace("_(Please add your response here)_", "approve, go ahead"));
+    ForeignWrite foreign = stage();
+
+    requests.resolve("HITL-001", "Deployed release 1.4.0.");
+
+    assertEquals(0, foreign.exitCode, foreign.output);
+    assertEquals(1, requests.collisions());
+    List<Entry> entries = requests.entries();
+    assertEquals(
+        List.of("REQ-2001 PENDING", "HITL-001 RESOLVED"),
+        entries.stream().map(e -> e.id() + " " + e.section()).toList());
+    assertEquals(Optional.of("approve, go ahead"), entries.get(1).response());
+    assertEquals(Optional.of("Deployed release 1.4.0."), entries.get(1).field("Actions Taken"));
+    String done = Files.readString(file);
+    assertTrue(done.contains(ForeignRequestsWriter.ENTRY), done);
+    assertEquals(List.of("human-requests.md", "human-requests.md.lock"), filesIn(dir));
+  }
+
+  /** Runs {@link ForeignRequestsWriter} in the worker's commit window, once. */
+  private ForeignWrite stage() {
+    ForeignWrite foreign =
+        new ForeignWrite(
+            Jvm.command(ForeignRequestsWriter.class, file.toString()),
+            file,
+            logs.resolve("foreign.log"));
+    requests.beforeCommit(foreign);
+    return foreign;
+  }
+
+  private static List<String> filesIn(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /**
+   * The hook: on its first run it starts the foreign writer and waits for it to exit, then keeps
+   * what the file holds; later runs only count.
+   */
+  private static final class ForeignWrite implements Runnable {
+    private final List<String> command;
+    private final Path file;
+    private final Path log;
+    int calls;
+    int exitCode = -1;
+    String output = "";
+    String wrote;
+
+    ForeignWrite(List<String> command, Path file, Path log) {
+      this.command = List.copyOf(command);
+      this.file = file;
+      this.log = log;
+    }
+
+    @Override
+    public void run() {
+      if (calls++ > 0) {
+        return;
+      }
+      try {
+        Process process =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new IllegalStateException("ForeignRequestsWriter did not finish");
+        }
+        exitCode = process.exitValue();
+        output = Files.readString(log);
+        wrote = Files.readString(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
