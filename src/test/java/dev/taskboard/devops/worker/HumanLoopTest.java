@@ -49,6 +49,22 @@ class HumanLoopTest {
     assertEquals("Approve production deployment of release 2.0 (P-1)", entry.title());
     assertTrue(f.task("P-1").path("result").path("message").asText().contains(entry.id()));
 
+    Process patch =
+        TestProcesses.worker(
+                dir,
+                "board",
+                "patch",
+                "T-9",
+                "--board",
+                f.board.toString(),
+                "--set",
+                "note=edited while P-1 waited")
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(
+        0,
+        patch.waitFor(),
+        new String(patch.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     answer(f, entry.id(), "approved — go ahead", "Please add dark mode");
     f.awaitStatus("P-1", "deployed", BOUND);
 
@@ -72,6 +88,10 @@ class HumanLoopTest {
         Files.readString(humansFile(f)).contains("### REQ-9001: Please add dark mode"),
         "the other process's own entry survives");
     assertEquals(1, f.lines("deploys"));
+    assertEquals(
+        "edited while P-1 waited",
+        f.task("T-9").path("note").asText(),
+        "the other agent's board edit survives");
   }
 
   @Test
