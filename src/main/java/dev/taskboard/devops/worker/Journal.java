@@ -66,6 +66,14 @@ final class Journal implements Closeable {
     HitlRecord {
       checks = List.copyOf(checks);
     }
+
+    HitlRecord handledNow() {
+      return new HitlRecord(id, task, kind, created, checks, release, true, lastSeen);
+    }
+
+    HitlRecord seen(String response) {
+      return new HitlRecord(id, task, kind, created, checks, release, handled, response);
+    }
   }
 
   /** What a human decided through an entry. */
@@ -330,34 +338,12 @@ final class Journal implements Closeable {
                     String.valueOf(e.get("decision")),
                     String.valueOf(e.get("text")),
                     String.valueOf(e.getOrDefault("release", ""))));
-        hitl.computeIfPresent(
-            hitlId,
-            (k, h) ->
-                new HitlRecord(
-                    h.id(),
-                    h.task(),
-                    h.kind(),
-                    h.created(),
-                    h.checks(),
-                    h.release(),
-                    true,
-                    h.lastSeen()));
+        hitl.computeIfPresent(hitlId, (k, h) -> h.handledNow());
         return true;
       }
       case "hitl_seen" -> {
         String response = String.valueOf(e.get("response"));
-        hitl.computeIfPresent(
-            hitlId,
-            (k, h) ->
-                new HitlRecord(
-                    h.id(),
-                    h.task(),
-                    h.kind(),
-                    h.created(),
-                    h.checks(),
-                    h.release(),
-                    h.handled(),
-                    response));
+        hitl.computeIfPresent(hitlId, (k, h) -> h.seen(response));
         return true;
       }
       default -> {

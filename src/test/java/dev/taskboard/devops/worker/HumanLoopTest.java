@@ -230,6 +230,49 @@ class HumanLoopTest {
         task.path("result").path("gates").path("code_review").path("evidence").asText());
   }
 
+  @Test
+  void failedDeployment_asksForAFixAndHumans_andAFailedRollbackIsCritical() throws Exception {
+    WorkerFixture f = new WorkerFixture(dir);
+    Files.writeString(
+        f.runbook,
+        "# R\n\n## gates\n\n```settings\nstaging:\nproduction:\n```\n\n## defaults\n\n```settings\nattempts: 1\n```\n\n"
+            + "## deployment_staging\n\n### deploy\n\n```sh\nexit 1\n```\n\n### rollback\n\n```sh\ntrue\n```\n\n"
+            + "## deployment_production\n\n### deploy\n\n```sh\nexit 1\n```\n\n### rollback\n\n```sh\necho 'cannot switch back' >&2; exit 1\n```\n",
+        StandardCharsets.UTF_8);
+    f.board(
+        "[\n  "
+            + WorkerFixture.stagingTask("S-1", "{\"release\": \"3.0\"}")
+            + ",\n  "
+            + WorkerFixture.stagingTask("P-1", "{\"release\": \"3.0\"}")
+                .replace("deployment_staging", "deployment_production")
+            + "\n]\n");
+
+    runOnce(f, Clock.systemUTC());
+
+    assertEquals("failed", f.status("S-1"));
+    assertEquals("failed", f.status("P-1"));
+    List<String> entries = new ArrayList<>();
+    for (Entry e : humans(f).entries()) {
+      entries.add(e.id() + " " + e.field("Priority").orElse("?") + " " + e.title());
+    }
+    assertEquals(
+        List.of(
+            "HITL-001 High Deployment failed: S-1 (deployment_staging)",
+            "HITL-002 Critical Rollback failed for P-1: environment may be in an unknown state"),
+        entries);
+    String fixId = f.task("S-1").path("result").path("follow_ups").get(0).asText();
+    assertEquals("P-2", fixId, "the next id in the board's scheme");
+    JsonNode fix = f.task(fixId);
+    assertEquals("Task-Coder", fix.path("agent").asText());
+    assertEquals("urgent_fix", fix.path("type").asText());
+    assertEquals("S-1", fix.path("payload").path("failed_task").asText());
+    assertTrue(
+        fix.path("payload").path("log").asText().endsWith("S-1/attempt-1.log"), fix.toString());
+    assertEquals(
+        List.of("P-2", "HITL-001"),
+        Json.MAPPER.convertValue(f.task("S-1").path("result").path("follow_ups"), List.class));
+  }
+
   // --- helpers
 
   private WorkerFixture production() throws IOException {
