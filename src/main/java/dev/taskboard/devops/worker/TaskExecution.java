@@ -49,6 +49,7 @@ final class TaskExecution {
   private final CountDownLatch stopped;
   private final Escalations escalations;
   private final GateStep gates;
+  private final Progress progress;
 
   TaskExecution(
       WorkerConfig config,
@@ -58,7 +59,8 @@ final class TaskExecution {
       Identity me,
       StopSignal stop,
       CountDownLatch stopped,
-      Escalations escalations) {
+      Escalations escalations,
+      Progress progress) {
     this.config = config;
     this.board = board;
     this.journal = journal;
@@ -67,6 +69,7 @@ final class TaskExecution {
     this.stop = stop;
     this.stopped = stopped;
     this.escalations = escalations;
+    this.progress = progress;
     this.gates = new GateStep(config, board, journal, escalations);
   }
 
@@ -340,6 +343,7 @@ final class TaskExecution {
     for (Step step : s.steps(phase)) {
       journal.stepStart(task.id(), attempt, step.name());
       LOG.info("{}: {} started (attempt {})", task.id(), step.name(), attempt);
+      progress.started(task.id(), step.name(), log);
       StepResult r;
       try {
         r = runner.run(step, s.settings(), env, log, signal);
@@ -348,6 +352,7 @@ final class TaskExecution {
         throw new java.io.InterruptedIOException(task.id() + ": interrupted in " + step.name());
       }
       String how = r.timedOut() ? "timeout" : r.stopped() ? "stopped" : r.ok() ? "ok" : "failed";
+      progress.finished();
       journal.stepEnd(task.id(), attempt, step.name(), r.exitCode(), r.duration().toMillis(), how);
       LOG.info(
           "{}: {} {} in {} ms (exit {})",

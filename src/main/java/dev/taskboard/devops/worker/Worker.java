@@ -40,6 +40,7 @@ public final class Worker implements Closeable {
   private final TaskExecution execution;
   private final HumanRequests humans;
   private final Answers answers;
+  private final Progress progress;
   private Object humansSeen = "";
   private final StopSignal stop = new StopSignal();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -59,10 +60,19 @@ public final class Worker implements Closeable {
     this.instance = instance;
     this.journal = journal;
     this.humans = new HumanRequests(config.humanRequests(), config.clock());
+    this.progress = Progress.forTerminal(config.clock());
     Escalations escalations = new Escalations(board, humans, journal, config.clock());
     this.execution =
         new TaskExecution(
-            config, board, journal, new StepRunner(config.clock()), me, stop, stopped, escalations);
+            config,
+            board,
+            journal,
+            new StepRunner(config.clock()),
+            me,
+            stop,
+            stopped,
+            escalations,
+            progress);
     this.answers = new Answers(config, board, journal, humans);
   }
 
@@ -326,6 +336,7 @@ public final class Worker implements Closeable {
   @Override
   public void close() throws IOException {
     try {
+      progress.close();
       journal.close();
     } finally {
       instance.close();
