@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
@@ -34,6 +36,7 @@ import org.apache.commons.io.input.CloseShieldInputStream;
  */
 final class BoardScanner {
   private static final Set<String> ID_KEYS = Set.of("id", "task_id");
+  private static final int MAX_REMEMBERED_VIEWS = 4096;
 
   private final Path file;
   private final ArrayPath arrayPath;
@@ -43,6 +46,7 @@ final class BoardScanner {
   private final List<Slot> slots = new ArrayList<>();
   private final List<Slot> matches = new ArrayList<>();
   private final Map<String, Slot> byId = new HashMap<>();
+  private final Map<ObjectNode, Boolean> verdicts = new HashMap<>();
   private long arrayOpen = -1;
   private long arrayClose = -1;
 
@@ -216,7 +220,7 @@ final class BoardScanner {
         String name = p.currentName();
         p.nextToken();
         if (ID_KEYS.contains(name) || name.equals("status") || wanted.contains(name)) {
-          fields.set(name, Json.MAPPER.readTree(p));
+          fields.set(name, value(p));
         } else {
           p.skipChildren();
         }
@@ -225,9 +229,51 @@ final class BoardScanner {
     long end = p.currentLocation().getByteOffset();
     Slot slot = slotOf(fields, start, end);
     slots.add(slot);
-    if (alsoIds.contains(slot.id()) || filter != null && filter.matches(fields)) {
+    if (alsoIds.contains(slot.id()) || filter != null && matches(fields)) {
       matches.add(slot);
     }
+  }
+
+  /**
+   * The current value as a node; scalars directly from the token (readTree would set up a
+   * deserialization context per call, a tenth of a large scan).
+   */
+  private static JsonNode value(JsonParser p) throws IOException {
+    JsonNodeFactory nodes = Json.MAPPER.getNodeFactory();
+    return switch (p.currentToken()) {
+      case VALUE_STRING -> nodes.textNode(p.getText());
+      case VALUE_TRUE -> nodes.booleanNode(true);
+      case VALUE_FALSE -> nodes.booleanNode(false);
+      case VALUE_NULL -> nodes.nullNode();
+      default -> Json.MAPPER.readTree(p);
+    };
+  }
+
+  /**
+   * The filter's verdict on a task. With a projection, the verdict depends only on the projected
+   * values, which repeat across a board (a few agents × statuses × types): evaluating Jayway once
+   * per distinct view instead of once per task takes a fifth of a large scan's time off.
+   */
+  private boolean matches(ObjectNode fields) {
+    Optional<Set<String>> names = filter.fields();
+    if (names.isEmpty()) {
+      return filter.matches(fields);
+    }
+    ObjectNode view = Json.MAPPER.createObjectNode();
+    for (String name : names.get()) {
+      JsonNode value = fields.get(name);
+      if (value != null) {
+        view.set(name, value);
+      }
+    }
+    Boolean known = verdicts.get(view);
+    if (known == null) {
+      known = filter.matches(view);
+      if (verdicts.size() < MAX_REMEMBERED_VIEWS) {
+        verdicts.put(view, known);
+      }
+    }
+    return known;
   }
 
   private Slot slotOf(ObjectNode task, JsonLocation start, long end) throws BoardException {

@@ -7,6 +7,9 @@ final class ExitCode {
   /** The requested task does not exist. */
   static final int NOT_FOUND = 1;
 
+  /** {@code validate} found problems; it printed them. */
+  static final int FINDINGS = 1;
+
   /** Bad input: an unreadable or invalid board, or bad arguments. Nothing was written. */
   static final int BAD_INPUT = 2;
 

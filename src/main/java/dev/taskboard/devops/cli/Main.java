@@ -21,7 +21,10 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       PlanCommand.class,
       StatusCommand.class,
-      BoardCommand.class
+      BoardCommand.class,
+      ReportCommand.class,
+      ValidateCommand.class,
+      InitCommand.class
     })
 public final class Main {
   public static void main(String[] args) {

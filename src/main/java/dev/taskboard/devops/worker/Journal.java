@@ -128,7 +128,10 @@ final class Journal implements Closeable {
       return events;
     }
     int lineNumber = 0;
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    // Decoded leniently: a line torn inside a multi-byte character (a crash mid-append) must
+    // only make that line unreadable, not the whole journal (readAllLines would throw).
+    String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    for (String line : text.split("\n", -1)) {
       lineNumber++;
       if (line.isBlank()) {
         continue;

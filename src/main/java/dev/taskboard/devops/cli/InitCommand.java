@@ -1,0 +1,37 @@
+package dev.taskboard.devops.cli;
+
+import dev.taskboard.devops.validate.Scaffold;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code init [DIR]}: the board, human-requests.md and a placeholder runbook, where missing. */
+@Command(
+    name = "init",
+    mixinStandardHelpOptions = true,
+    description =
+        "Create what is missing in DIR: .plan/tasks.json ([]), .plan/human-requests.md and a"
+            + " deployment.md whose steps fail until you write real ones. Never overwrites a file.")
+final class InitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      paramLabel = "DIR",
+      arity = "0..1",
+      defaultValue = ".",
+      description = "The project's directory (default: the current one).")
+  Path dir;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Scaffold.create(dir).forEach(out::println);
+    out.flush();
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.taskboard.devops.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/** One outcome of a deployment task: a row of the history. */
+public record Deployment(
+    String task,
+    String type,
+    String environment,
+    String release,
+    Instant at,
+    String status,
+    Outcome outcome,
+    boolean rollbackPerformed,
+    int attempts,
+    Optional<Instant> createdAt,
+    String message) {
+
+  /** The task type of explicit rollbacks; listed in the history, not counted as deployments. */
+  static final String ROLLBACK_TYPE = "deployment_rollback";
+
+  /** How a deployment ended, for the figures and the chart's colours. */
+  public enum Outcome {
+    SUCCESS("success", "success"),
+    FAILED("failed", "failed"),
+    ROLLED_BACK("rolled_back", "rolled back"),
+    /** Blocked by a gate, rejected, timed out or failed before any deploy step ran. */
+    NOT_DEPLOYED("not_deployed", "not deployed");
+
+    private final String wireName;
+    private final String label;
+
+    Outcome(String wireName, String label) {
+      this.wireName = wireName;
+      this.label = label;
+    }
+
+    /** The name in the JSON report and the HTML classes. */
+    public String wireName() {
+      return wireName;
+    }
+
+    /** The name people read. */
+    public String label() {
+      return label;
+    }
+
+    boolean isFailure() {
+      return this == FAILED || this == ROLLED_BACK;
+    }
+  }
+
+  public Deployment {
+    Objects.requireNonNull(task, "task == null");
+    Objects.requireNonNull(type, "type == null");
+    Objects.requireNonNull(environment, "environment == null");
+    Objects.requireNonNull(release, "release == null");
+    Objects.requireNonNull(at, "at == null");
+    Objects.requireNonNull(status, "status == null");
+    Objects.requireNonNull(outcome, "outcome == null");
+    Objects.requireNonNull(createdAt, "createdAt == null");
+    Objects.requireNonNull(message, "message == null");
+  }
+
+  /**
+   * Whether it counts in the figures and the chart: a deployment of a change (not an explicit
+   * rollback task) that reached a deploy step.
+   */
+  public boolean counted() {
+    return !type.equals(ROLLBACK_TYPE) && outcome != Outcome.NOT_DEPLOYED;
+  }
+
+  /** The history's outcome column: the outcome, or that it was an explicit rollback task. */
+  String outcomeLabel() {
+    return type.equals(ROLLBACK_TYPE) ? "rollback task" : outcome.label();
+  }
+
+  /** From the task's {@code created_at} to this outcome, for counted successes only. */
+  public Optional<Duration> leadTime() {
+    if (!counted() || outcome != Outcome.SUCCESS) {
+      return Optional.empty();
+    }
+    return createdAt.filter(c -> !c.isAfter(at)).map(c -> Duration.between(c, at));
+  }
+}

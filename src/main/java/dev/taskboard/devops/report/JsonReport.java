@@ -1,0 +1,139 @@
+package dev.taskboard.devops.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.board.Json;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The report as one JSON object. Times are ISO-8601 UTC; durations are hours; rates and hours are
+ * rounded to 4 decimals; a figure that cannot be computed (nothing measured) is {@code null}.
+ *
+ * <pre>{@code
+ * {
+ *   "schema": "devops-worker/report/1",
+ *   "generated_at": "2026-11-11T00:00:00Z",
+ *   "window": {"since": "2026-11-01T00:00:00Z" | null, "start": "…", "end": "…", "days": 10.0},
+ *   "environments": [{
+ *     "environment": "production",
+ *     "deployments": 6,            // finished: successful + failed + rolled_back
+ *     "successful": 3, "failed": 2, "rolled_back": 1,
+ *     "deployments_per_day": 0.3,  // successful / window.days
+ *     "lead_time_hours": {"count": 3, "median": 12.0, "p90": 18.4},
+ *     "change_failure_rate": 0.5,  // (failed + rolled_back) / deployments, null when 0 finished
+ *     "time_to_restore_hours": {"count": 1, "median": 4.0, "p90": 4.0},
+ *     "failing_since": "2026-11-10T00:00:00Z" | null,
+ *     "incidents": [{"failed_at": "…", "restored_at": "…" | null, "hours": 4.0 | null}]
+ *   }],
+ *   "deployments": [{              // every outcome of a deployment_* task in the window, oldest first
+ *     "task": "TASK-005", "type": "deployment_production", "environment": "production",
+ *     "release": "1.4.0", "at": "…", "status": "deployed" | "failed" | "blocked" | "done" | …,
+ *     "outcome": "success" | "failed" | "rolled_back" | "not_deployed",
+ *     "counted": true,             // counts in the figures: not a rollback task, and deployed
+ *     "rollback_performed": false, "attempts": 1,
+ *     "created_at": "…" | null, "lead_time_hours": 12.0 | null, "message": "…"
+ *   }],
+ *   "warnings": ["…/journal.jsonl:14: an unreadable line was skipped (torn by a crash?)"]
+ * }
+ * }</pre>
+ */
+final class JsonReport {
+  static final String SCHEMA = "devops-worker/report/1";
+
+  private JsonReport() {}
+
+  static String render(DeploymentReport report) {
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(of(report)) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JsonNode always serializes", e);
+    }
+  }
+
+  static ObjectNode of(DeploymentReport report) {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("schema", SCHEMA);
+    out.put("generated_at", report.generatedAt().toString());
+    ObjectNode window = out.putObject("window");
+    time(window, "since", report.window().since());
+    window.put("start", report.window().start().toString());
+    window.put("end", report.window().end().toString());
+    window.put("days", round(report.window().days()));
+    ArrayNode environments = out.putArray("environments");
+    report.environments().forEach(f -> environment(environments.addObject(), f));
+    ArrayNode deployments = out.putArray("deployments");
+    report.deployments().forEach(d -> deployment(deployments.addObject(), d));
+    ArrayNode warnings = out.putArray("warnings");
+    report.warnings().forEach(warnings::add);
+    return out;
+  }
+
+  private static void environment(ObjectNode o, EnvironmentFigures f) {
+    o.put("environment", f.environment());
+    o.put("deployments", f.deployments());
+    o.put("successful", f.successful());
+    o.put("failed", f.failed());
+    o.put("rolled_back", f.rolledBack());
+    o.put("deployments_per_day", round(f.deploymentsPerDay()));
+    hours(o.putObject("lead_time_hours"), f.leadTime());
+    number(o, "change_failure_rate", f.changeFailureRate());
+    hours(o.putObject("time_to_restore_hours"), f.timeToRestore());
+    time(o, "failing_since", f.failingSince());
+    ArrayNode incidents = o.putArray("incidents");
+    for (EnvironmentFigures.Incident i : f.incidents()) {
+      ObjectNode n = incidents.addObject();
+      n.put("failed_at", i.failedAt().toString());
+      time(n, "restored_at", i.restoredAt());
+      number(n, "hours", optional(i.timeToRestore().map(Times::hoursOf)));
+    }
+  }
+
+  private static void deployment(ObjectNode o, Deployment d) {
+    o.put("task", d.task());
+    o.put("type", d.type());
+    o.put("environment", d.environment());
+    o.put("release", d.release());
+    o.put("at", d.at().toString());
+    o.put("status", d.status());
+    o.put("outcome", d.outcome().wireName());
+    o.put("counted", d.counted());
+    o.put("rollback_performed", d.rollbackPerformed());
+    o.put("attempts", d.attempts());
+    time(o, "created_at", d.createdAt());
+    number(o, "lead_time_hours", optional(d.leadTime().map(Times::hoursOf)));
+    o.put("message", d.message());
+  }
+
+  private static void hours(ObjectNode o, EnvironmentFigures.Hours h) {
+    o.put("count", h.count());
+    number(o, "median", h.median());
+    number(o, "p90", h.p90());
+  }
+
+  private static void time(ObjectNode o, String name, Optional<Instant> at) {
+    if (at.isPresent()) {
+      o.put(name, at.get().toString());
+    } else {
+      o.putNull(name);
+    }
+  }
+
+  private static void number(ObjectNode o, String name, OptionalDouble value) {
+    if (value.isPresent()) {
+      o.put(name, round(value.getAsDouble()));
+    } else {
+      o.putNull(name);
+    }
+  }
+
+  private static OptionalDouble optional(Optional<Double> value) {
+    return value.map(OptionalDouble::of).orElse(OptionalDouble.empty());
+  }
+
+  static double round(double value) {
+    return Math.round(value * 10_000) / 10_000.0;
+  }
+}

@@ -1,0 +1,139 @@
+package dev.taskboard.devops.validate;
+
+import dev.taskboard.devops.runbook.Phase;
+import dev.taskboard.devops.runbook.Runbook;
+import dev.taskboard.devops.runbook.RunbookException;
+import dev.taskboard.devops.runbook.Section;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The runbook as the worker loads it, then what a loadable runbook may still lack: a section for
+ * every task type the worker handles, a rollback for staging and production, a verify for every
+ * deployment.
+ */
+final class RunbookCheck {
+  /**
+   * The task types the worker handles out of the box, in the order a runbook usually lists them.
+   */
+  static final List<String> TYPES =
+      List.of(
+          "deployment_staging",
+          "deployment_production",
+          "deployment_rollback",
+          "infrastructure_update",
+          "monitoring_setup");
+
+  private static final List<String> NEED_ROLLBACK =
+      List.of("deployment_staging", "deployment_production");
+  private static final Pattern POSITION = Pattern.compile("^(\\d+):(\\d+): (.*)$", Pattern.DOTALL);
+
+  /** The runbook when it loads (for checks against the board), and what is wrong with it. */
+  record Result(Optional<Runbook> runbook, List<Finding> findings) {
+    Result {
+      findings = List.copyOf(findings);
+    }
+  }
+
+  private RunbookCheck() {}
+
+  /**
+   * Requires {@code file} and the {@code deployment-*.md} files beside it to be readable text.
+   *
+   * @throws UnreadableFileException when one is not
+   */
+  static void requireReadable(Path file) throws IOException {
+    TextFiles.requireUtf8(file, "--runbook");
+    Path dir = file.toAbsolutePath().normalize().getParent();
+    try (DirectoryStream<Path> siblings = Files.newDirectoryStream(dir, "deployment-*.md")) {
+      for (Path sibling : siblings) {
+        if (Files.isRegularFile(sibling)) {
+          TextFiles.requireUtf8(file.resolveSibling(sibling.getFileName()), "--runbook");
+        }
+      }
+    }
+  }
+
+  static Result check(Path file) throws IOException {
+    Runbook runbook;
+    try {
+      runbook = Runbook.load(file);
+    } catch (RunbookException e) {
+      // The parser stops at its first error, so this is the only finding it can give.
+      return new Result(Optional.empty(), List.of(finding(e, file)));
+    }
+    List<Finding> findings = new ArrayList<>();
+    for (String type : TYPES) {
+      Optional<Section> section = runbook.section(type);
+      if (section.isEmpty()) {
+        findings.add(
+            Finding.at(
+                file,
+                Position.START,
+                "no section for "
+                    + type
+                    + "; add a '## "
+                    + type
+                    + "' heading with ### deploy, ### verify and ### rollback steps (the worker"
+                    + " blocks "
+                    + type
+                    + " tasks until it exists)"));
+      }
+    }
+    for (Section section : runbook.sections()) {
+      findings.addAll(phases(section));
+    }
+    return new Result(Optional.of(runbook), findings);
+  }
+
+  /** A missing rollback where a failed release must be undone; a deployment never verified. */
+  private static List<Finding> phases(Section s) {
+    Position at = new Position(s.line(), 1);
+    List<Finding> findings = new ArrayList<>();
+    if (NEED_ROLLBACK.contains(s.name()) && !s.has(Phase.ROLLBACK)) {
+      String gate =
+          s.name().equals("deployment_production")
+              ? " and the production gate's rollback_plan check fails"
+              : "";
+      findings.add(
+          Finding.at(
+              s.file(),
+              at,
+              s.name()
+                  + " has no rollback phase; add a '### rollback' with steps that bring back the"
+                  + " previous release (without one, a failed deployment stays broken"
+                  + gate
+                  + ")"));
+    }
+    if (s.name().startsWith("deployment_") && !s.has(Phase.VERIFY)) {
+      findings.add(
+          Finding.at(
+              s.file(),
+              at,
+              s.name()
+                  + " has no verify phase; add a '### verify' with a health check, else a"
+                  + " deployment counts as done without anything checking that it works"));
+    }
+    return findings;
+  }
+
+  /** The exception's {@code file:line:column: reason} as a finding (line 1 when it has none). */
+  private static Finding finding(RunbookException e, Path fallback) {
+    Path file = e.file() == null ? fallback : e.file();
+    String message = e.getMessage();
+    String prefix = file + ":";
+    String rest = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    Matcher m = POSITION.matcher(rest);
+    if (m.matches()) {
+      return new Finding(file, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), m.group(3));
+    }
+    return Finding.at(file, Position.START, rest.strip());
+  }
+}
