@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -193,6 +196,19 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** Waits for a stopped service to be gone (SIGTERM, then SIGKILL after 10 s). */
+  private static void awaitExit(ProcessHandle p) {
+    try {
+      p.onExit().get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException slow) {
+      p.destroyForcibly();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("waiting for pid " + p.pid(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The example runbook writes a pid file per service it starts; the demo stops them all. */
   private static void stopServices(Path stateDir, PrintWriter out) throws IOException {
     if (!Files.isDirectory(stateDir)) {
@@ -212,6 +228,7 @@ final class DemoCommand implements Callable<Integer> {
           .ifPresent(
               p -> {
                 p.destroy();
+                awaitExit(p);
                 out.println(
                     "stopped service pid " + p.pid() + " (" + stateDir.relativize(pidFile) + ")");
               });

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -296,9 +297,12 @@ class WorkerEndToEndTest {
         task.toString());
     assertTrue(task.path("result").path("deployment_info").path("rollback_performed").asBoolean());
     assertEquals(1, f.lines("rollbacks"));
-    assertFalse(
-        ProcessHandle.of(stepPid).map(ProcessHandle::isAlive).orElse(false),
-        "the step was not killed");
+    // A killed orphan stays a zombie until init reaps it (1-2 s here): wait for that, bounded.
+    Optional<ProcessHandle> step = ProcessHandle.of(stepPid);
+    if (step.isPresent()) {
+      step.get().onExit().get(30, TimeUnit.SECONDS);
+    }
+    assertFalse(step.map(ProcessHandle::isAlive).orElse(false), "the step was not killed");
   }
 
   // --- helpers
