@@ -28,6 +28,11 @@ final class ProcessTree {
    * process leads it, so the worker's own group is never hit.
    */
   static void kill(Process process) throws InterruptedException {
+    kill(process.toHandle());
+  }
+
+  /** The same for a process that need not be this JVM's child (a dead worker's step). */
+  static void kill(ProcessHandle process) throws InterruptedException {
     List<ProcessHandle> descendants = process.descendants().toList();
     if (leadsItsGroup(process.pid())) {
       killGroup(process.pid());

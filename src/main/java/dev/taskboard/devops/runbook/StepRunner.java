@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -60,6 +62,22 @@ public final class StepRunner {
   public StepResult run(
       Step step, Settings settings, Map<String, String> env, Path log, StopSignal stop)
       throws IOException, InterruptedException {
+    return run(step, settings, env, log, stop, started -> {});
+  }
+
+  /**
+   * Like {@link #run(Step, Settings, Map, Path, StopSignal)}, telling {@code onStart} the step's
+   * process as soon as it runs — so a worker that dies mid-step can be followed by one that finds
+   * and kills the step it left behind.
+   */
+  public StepResult run(
+      Step step,
+      Settings settings,
+      Map<String, String> env,
+      Path log,
+      StopSignal stop,
+      Consumer<ProcessHandle> onStart)
+      throws IOException, InterruptedException {
     Path dir = log.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Map<String, String> full = new HashMap<>(System.getenv());
@@ -85,16 +103,39 @@ public final class StepRunner {
       String base = fileBaseName(step, log);
       Path script = writeScript(step, dir.resolve(base + extension(step.interpreter())));
       try (StepOutput output = StepOutput.prepare(dir.resolve(base + ".out"))) {
-        return run(new Launch(step, settings, env, script), output, out, redactor, stop);
+        return run(new Launch(step, settings, env, script), output, out, redactor, stop, onStart);
       }
     }
+  }
+
+  /**
+   * Kills the process tree of a step a dead worker left running: the process {@code pid} if it is
+   * still the one that started at {@code started} (a reused pid is left alone). Returns whether it
+   * killed something.
+   */
+  public static boolean killLeftover(long pid, Instant started) throws InterruptedException {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty() || !handle.get().isAlive()) {
+      return false;
+    }
+    Optional<Instant> actual = handle.get().info().startInstant();
+    if (actual.isEmpty() || Math.abs(Duration.between(actual.get(), started).toMillis()) > 1000) {
+      return false;
+    }
+    ProcessTree.kill(handle.get());
+    return true;
   }
 
   /** What to start: the step, its settings and environment, and its script file. */
   private record Launch(Step step, Settings settings, Map<String, String> env, Path script) {}
 
   private StepResult run(
-      Launch launch, StepOutput output, StepLog out, Redactor redactor, StopSignal stop)
+      Launch launch,
+      StepOutput output,
+      StepLog out,
+      Redactor redactor,
+      StopSignal stop,
+      Consumer<ProcessHandle> onStart)
       throws IOException, InterruptedException {
     Step step = launch.step();
     Settings settings = launch.settings();
@@ -108,6 +149,7 @@ public final class StepRunner {
       String reason = "cannot start " + step.interpreter() + ": " + e.getMessage();
       return notStarted(out, step, redactor.redact(reason), StepResult.CANNOT_START, false);
     }
+    onStart.accept(process.toHandle());
     InputStream stepOutput;
     try {
       stepOutput = output.open(process);

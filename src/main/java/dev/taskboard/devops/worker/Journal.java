@@ -37,7 +37,9 @@ final class Journal implements Closeable {
       long pid,
       String host,
       int attempts,
-      String outcome) {
+      String outcome,
+      long stepPid,
+      String stepStarted) {
     TaskRecord {
       written = Collections.unmodifiableMap(new LinkedHashMap<>(written));
     }
@@ -219,6 +221,11 @@ final class Journal implements Closeable {
     append(event("step_start", task, Map.of("attempt", attempt, "step", step)));
   }
 
+  /** The process of the step just started, so a later worker can kill it if this one dies. */
+  void stepProcess(String task, String step, long pid, String started) throws IOException {
+    append(event("step_process", task, Map.of("step", step, "pid", pid, "started", started)));
+  }
+
   void stepEnd(String task, int attempt, String step, int exitCode, long durationMs, String how)
       throws IOException {
     append(
@@ -289,6 +296,8 @@ final class Journal implements Closeable {
     int attempts = r == null ? 0 : r.attempts();
     boolean open = r != null && r.open();
     String outcome = r == null ? null : r.outcome();
+    long stepPid = r == null ? 0 : r.stepPid();
+    String stepStarted = r == null ? "" : r.stepStarted();
     switch (kind) {
       case "claim" -> {
         open = true;
@@ -298,6 +307,11 @@ final class Journal implements Closeable {
         outcome = null;
       }
       case "step_start" -> attempts = Math.max(attempts, ((Number) e.get("attempt")).intValue());
+      case "step_process" -> {
+        stepPid = ((Number) e.get("pid")).longValue();
+        stepStarted = String.valueOf(e.get("started"));
+      }
+      case "step_end" -> stepPid = 0;
       case "outcome" -> {
         open = false;
         outcome = String.valueOf(e.get("status"));
@@ -308,7 +322,8 @@ final class Journal implements Closeable {
       }
       default -> {}
     }
-    tasks.put(id, new TaskRecord(id, written, open, pid, host, attempts, outcome));
+    tasks.put(
+        id, new TaskRecord(id, written, open, pid, host, attempts, outcome, stepPid, stepStarted));
   }
 
   @SuppressWarnings("unchecked")

@@ -346,7 +346,14 @@ final class TaskExecution {
       progress.started(task.id(), step.name(), log);
       StepResult r;
       try {
-        r = runner.run(step, s.settings(), env, log, signal);
+        r =
+            runner.run(
+                step,
+                s.settings(),
+                env,
+                log,
+                signal,
+                started -> journalProcess(task, step, started));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException(task.id() + ": interrupted in " + step.name());
@@ -374,6 +381,18 @@ final class TaskExecution {
       }
     }
     return null;
+  }
+
+  private void journalProcess(Task task, Step step, ProcessHandle process) {
+    try {
+      journal.stepProcess(
+          task.id(),
+          step.name(),
+          process.pid(),
+          process.info().startInstant().map(Instant::toString).orElse(""));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private Path logFile(Task task, int attempt) throws IOException {

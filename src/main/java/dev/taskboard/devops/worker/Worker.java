@@ -324,12 +324,31 @@ public final class Worker implements Closeable {
             status,
             orphan.pid(),
             orphan.host());
+        killLeftoverStep(orphan);
         execution.reconcile(task.get(), orphan);
       } else {
         journal.forget(
             orphan.id(),
             "left claimed by a dead worker, since changed to " + status + " by another agent");
       }
+    }
+  }
+
+  /** The step the dead worker was running may still run: stop it before verifying. */
+  private static void killLeftoverStep(Journal.TaskRecord orphan) throws IOException {
+    if (orphan.stepPid() <= 0 || orphan.stepStarted().isEmpty()) {
+      return;
+    }
+    try {
+      if (StepRunner.killLeftover(orphan.stepPid(), Instant.parse(orphan.stepStarted()))) {
+        LOG.warn(
+            "{}: killed the step the dead worker left running (pid {})",
+            orphan.id(),
+            orphan.stepPid());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while killing pid " + orphan.stepPid());
     }
   }
 

@@ -257,6 +257,13 @@ class WorkerEndToEndTest {
     assertEquals(0, restart.waitFor(), log);
     JsonNode task = f.task("TASK-001");
     assertEquals("deployed", task.path("status").asText(), log);
+    long stepPid = Long.parseLong(Files.readString(f.marks.resolve("step.pid")).strip());
+    Optional<ProcessHandle> leftover = ProcessHandle.of(stepPid);
+    if (leftover.isPresent()) {
+      leftover.get().onExit().get(30, TimeUnit.SECONDS); // killed by the restart, then reaped
+    }
+    assertFalse(
+        leftover.map(ProcessHandle::isAlive).orElse(false), "the dead worker's step still runs");
     assertTrue(
         task.path("result")
             .path("message")
