@@ -50,6 +50,27 @@ public record ArrayPath(List<String> names, boolean automatic) {
     return new ArrayPath(names, false);
   }
 
+  /** Whether member {@code name} of an object at path depth {@code depth} is the task array. */
+  boolean isTaskArray(int depth, String name) {
+    if (automatic) {
+      return name.equals("tasks") && (depth == 0 || depth == 1);
+    }
+    return depth == names.size() - 1 && names.get(depth).equals(name);
+  }
+
+  /** Whether member {@code name} at {@code depth} is an object on the way to the task array. */
+  boolean leadsTo(int depth, String name) {
+    if (automatic) {
+      return depth == 0 && name.equals("master");
+    }
+    return depth < names.size() - 1 && names.get(depth).equals(name);
+  }
+
+  /** Whether a top-level array is the task array. */
+  boolean isRootArray() {
+    return automatic || names.isEmpty();
+  }
+
   @Override
   public String toString() {
     if (automatic) {

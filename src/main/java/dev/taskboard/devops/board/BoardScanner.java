@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
@@ -36,7 +35,6 @@ import org.apache.commons.io.input.CloseShieldInputStream;
  */
 final class BoardScanner {
   private static final Set<String> ID_KEYS = Set.of("id", "task_id");
-  private static final int MAX_REMEMBERED_VIEWS = 4096;
 
   private final Path file;
   private final ArrayPath arrayPath;
@@ -46,7 +44,7 @@ final class BoardScanner {
   private final List<Slot> slots = new ArrayList<>();
   private final List<Slot> matches = new ArrayList<>();
   private final Map<String, Slot> byId = new HashMap<>();
-  private final Map<ObjectNode, Boolean> verdicts = new HashMap<>();
+  private final Verdicts verdicts;
   private long arrayOpen = -1;
   private long arrayClose = -1;
 
@@ -55,6 +53,7 @@ final class BoardScanner {
     this.arrayPath = arrayPath;
     this.filter = filter;
     this.alsoIds = alsoIds;
+    this.verdicts = filter == null ? null : new Verdicts(filter);
   }
 
   /** Reads {@code file} once; the caller closes the snapshot. */
@@ -157,7 +156,7 @@ final class BoardScanner {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken value = p.nextToken();
-      if (wantsArray(depth, name)) {
+      if (arrayPath.isTaskArray(depth, name)) {
         if (value != JsonToken.START_ARRAY) {
           throw at(
               p.currentTokenLocation(),
@@ -169,28 +168,12 @@ final class BoardScanner {
               "a second task array \"" + name + "\"; remove the duplicate key");
         }
         readTasks(p);
-      } else if (value == JsonToken.START_OBJECT && descendsInto(depth, name)) {
+      } else if (value == JsonToken.START_OBJECT && arrayPath.leadsTo(depth, name)) {
         readObject(p, depth + 1);
       } else {
         p.skipChildren();
       }
     }
-  }
-
-  private boolean wantsArray(int depth, String name) {
-    List<String> names = arrayPath.names();
-    if (arrayPath.automatic()) {
-      return name.equals("tasks") && (depth == 0 || depth == 1);
-    }
-    return depth == names.size() - 1 && names.get(depth).equals(name);
-  }
-
-  private boolean descendsInto(int depth, String name) {
-    List<String> names = arrayPath.names();
-    if (arrayPath.automatic()) {
-      return depth == 0 && name.equals("master");
-    }
-    return depth < names.size() - 1 && names.get(depth).equals(name);
   }
 
   /** The parser is on the task array's START_ARRAY; reads to its END_ARRAY. */
@@ -229,7 +212,7 @@ final class BoardScanner {
     long end = p.currentLocation().getByteOffset();
     Slot slot = slotOf(fields, start, end);
     slots.add(slot);
-    if (alsoIds.contains(slot.id()) || filter != null && matches(fields)) {
+    if (alsoIds.contains(slot.id()) || filter != null && verdicts.matches(fields)) {
       matches.add(slot);
     }
   }
@@ -247,33 +230,6 @@ final class BoardScanner {
       case VALUE_NULL -> nodes.nullNode();
       default -> Json.MAPPER.readTree(p);
     };
-  }
-
-  /**
-   * The filter's verdict on a task. With a projection, the verdict depends only on the projected
-   * values, which repeat across a board (a few agents × statuses × types): evaluating Jayway once
-   * per distinct view instead of once per task takes a fifth of a large scan's time off.
-   */
-  private boolean matches(ObjectNode fields) {
-    Optional<Set<String>> names = filter.fields();
-    if (names.isEmpty()) {
-      return filter.matches(fields);
-    }
-    ObjectNode view = Json.MAPPER.createObjectNode();
-    for (String name : names.get()) {
-      JsonNode value = fields.get(name);
-      if (value != null) {
-        view.set(name, value);
-      }
-    }
-    Boolean known = verdicts.get(view);
-    if (known == null) {
-      known = filter.matches(view);
-      if (verdicts.size() < MAX_REMEMBERED_VIEWS) {
-        verdicts.put(view, known);
-      }
-    }
-    return known;
   }
 
   private Slot slotOf(ObjectNode task, JsonLocation start, long end) throws BoardException {
