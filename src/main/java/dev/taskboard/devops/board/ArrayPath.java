@@ -51,7 +51,7 @@ public record ArrayPath(List<String> names, boolean automatic) {
   }
 
   /** Whether member {@code name} of an object at path depth {@code depth} is the task array. */
-  boolean isTaskArray(int depth, String name) {
+  public boolean isTaskArray(int depth, String name) {
     if (automatic) {
       return name.equals("tasks") && (depth == 0 || depth == 1);
     }
@@ -59,7 +59,7 @@ public record ArrayPath(List<String> names, boolean automatic) {
   }
 
   /** Whether member {@code name} at {@code depth} is an object on the way to the task array. */
-  boolean leadsTo(int depth, String name) {
+  public boolean leadsTo(int depth, String name) {
     if (automatic) {
       return depth == 0 && name.equals("master");
     }
@@ -67,7 +67,7 @@ public record ArrayPath(List<String> names, boolean automatic) {
   }
 
   /** Whether a top-level array is the task array. */
-  boolean isRootArray() {
+  public boolean isRootArray() {
     return automatic || names.isEmpty();
   }
 

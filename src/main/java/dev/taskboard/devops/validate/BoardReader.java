@@ -146,7 +146,7 @@ final class BoardReader {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken value = p.nextToken();
-      if (wantsArray(depth, name) && !foundArray) {
+      if (arrayPath.isTaskArray(depth, name) && !foundArray) {
         if (value == JsonToken.START_ARRAY) {
           readTasks(p);
         } else {
@@ -156,28 +156,12 @@ final class BoardReader {
           foundArray = true;
           p.skipChildren();
         }
-      } else if (value == JsonToken.START_OBJECT && descendsInto(depth, name)) {
+      } else if (value == JsonToken.START_OBJECT && arrayPath.leadsTo(depth, name)) {
         readObject(p, depth + 1);
       } else {
         p.skipChildren();
       }
     }
-  }
-
-  private boolean wantsArray(int depth, String name) {
-    List<String> names = arrayPath.names();
-    if (arrayPath.automatic()) {
-      return name.equals("tasks") && (depth == 0 || depth == 1);
-    }
-    return depth == names.size() - 1 && names.get(depth).equals(name);
-  }
-
-  private boolean descendsInto(int depth, String name) {
-    List<String> names = arrayPath.names();
-    if (arrayPath.automatic()) {
-      return depth == 0 && name.equals("master");
-    }
-    return depth < names.size() - 1 && names.get(depth).equals(name);
   }
 
   /** The parser is on the task array's START_ARRAY; reads to its END_ARRAY. */
