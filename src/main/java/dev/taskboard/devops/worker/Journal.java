@@ -39,7 +39,8 @@ final class Journal implements Closeable {
       int attempts,
       String outcome,
       long stepPid,
-      String stepStarted) {
+      String stepStarted,
+      boolean changing) {
     TaskRecord {
       written = Collections.unmodifiableMap(new LinkedHashMap<>(written));
     }
@@ -297,6 +298,7 @@ final class Journal implements Closeable {
     boolean open = r != null && r.open();
     String outcome = r == null ? null : r.outcome();
     long stepPid = r == null ? 0 : r.stepPid();
+    boolean changing = r != null && r.changing();
     String stepStarted = r == null ? "" : r.stepStarted();
     switch (kind) {
       case "claim" -> {
@@ -305,8 +307,13 @@ final class Journal implements Closeable {
         host = String.valueOf(e.get("host"));
         attempts = 0;
         outcome = null;
+        changing = false;
       }
-      case "step_start" -> attempts = Math.max(attempts, ((Number) e.get("attempt")).intValue());
+      case "step_start" -> {
+        attempts = Math.max(attempts, ((Number) e.get("attempt")).intValue());
+        String step = String.valueOf(e.get("step"));
+        changing |= step.startsWith("deploy#") || step.startsWith("rollback#");
+      }
       case "step_process" -> {
         stepPid = ((Number) e.get("pid")).longValue();
         stepStarted = String.valueOf(e.get("started"));
@@ -323,7 +330,9 @@ final class Journal implements Closeable {
       default -> {}
     }
     tasks.put(
-        id, new TaskRecord(id, written, open, pid, host, attempts, outcome, stepPid, stepStarted));
+        id,
+        new TaskRecord(
+            id, written, open, pid, host, attempts, outcome, stepPid, stepStarted, changing));
   }
 
   @SuppressWarnings("unchecked")

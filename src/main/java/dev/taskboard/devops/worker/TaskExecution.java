@@ -73,17 +73,22 @@ final class TaskExecution {
     this.gates = new GateStep(config, board, journal, escalations);
   }
 
+  private Map<String, Object> claimFields(Instant at) {
+    Map<String, Object> claim = new LinkedHashMap<>();
+    claim.put("status", "in_progress");
+    claim.put("started_at", at.toString());
+    claim.put("updated_at", at.toString());
+    claim.put("claimed_by", Map.of("agent", AGENT, "host", me.host(), "pid", me.pid()));
+    return claim;
+  }
+
   /** Who the worker is, for claims and the instance lock. */
   record Identity(String host, long pid) {}
 
   /** Claims and runs {@code task}; false when another agent changed it first. */
   boolean run(Task task) throws IOException {
     Instant started = config.clock().instant();
-    Map<String, Object> claim = new LinkedHashMap<>();
-    claim.put("status", "in_progress");
-    claim.put("started_at", started.toString());
-    claim.put("updated_at", started.toString());
-    claim.put("claimed_by", Map.of("agent", AGENT, "host", me.host(), "pid", me.pid()));
+    Map<String, Object> claim = claimFields(started);
     journal.claim(task.id(), me.pid(), me.host(), claim);
     try {
       board.patch(
@@ -99,6 +104,23 @@ final class TaskExecution {
     LOG.info("{}: claimed ({})", task.id(), task.text("type"));
     finish(task, started, execute(task));
     return true;
+  }
+
+  /**
+   * Runs from the start a task a dead worker claimed but had not begun to change (no deploy or
+   * rollback step started): taking it over is a claim on the in_progress entry.
+   */
+  void rerun(Task task) throws IOException {
+    Instant started = config.clock().instant();
+    Map<String, Object> claim = claimFields(started);
+    journal.claim(task.id(), me.pid(), me.host(), claim);
+    try {
+      board.patch(task.id(), patchOf(claim).expect("status", Json.valueOf("in_progress")));
+    } catch (ExpectationFailedException changed) {
+      journal.forget(task.id(), "not taken over: " + changed.getMessage());
+      return;
+    }
+    finish(task, started, execute(task));
   }
 
   /**

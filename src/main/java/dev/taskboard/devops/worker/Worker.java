@@ -260,7 +260,7 @@ public final class Worker implements Closeable {
       return false;
     }
     LOG.warn(
-        "{}: the board shows {} but the worker wrote {} at {}; a stale copy of the board was written back — restoring",
+        "{}: the board shows {} but the worker's journal says {} (written at {}): a stale copy of the board was written back, or the worker stopped before its own write — restoring",
         task.id(),
         onBoard.isEmpty() ? "no status" : onBoard,
         record.status().orElse("?"),
@@ -317,6 +317,14 @@ public final class Worker implements Closeable {
       String status = task.get().text("status");
       if (orphan.attempts() == 0 && status.equals("pending")) {
         journal.forget(orphan.id(), "the dead worker's claim never reached the board");
+      } else if (status.equals("in_progress") && !orphan.changing()) {
+        LOG.warn(
+            "{}: left in_progress by a worker that died (pid {} on {}) before any deploy step; running it from the start",
+            orphan.id(),
+            orphan.pid(),
+            orphan.host());
+        killLeftoverStep(orphan);
+        execution.rerun(task.get());
       } else if (status.equals("in_progress") || status.equals("pending")) {
         LOG.warn(
             "{}: left {} by a worker that died (pid {} on {}); verifying",

@@ -273,6 +273,54 @@ class WorkerEndToEndTest {
   }
 
   @Test
+  void kill9BeforeAnyDeployStep_thenRestart_runsTheTaskFromTheStart() throws Exception {
+    WorkerFixture f = fixture("echo deploy >> \"$MARKS/deploys\"", "true");
+    String runbook = Files.readString(f.runbook);
+    Files.writeString(
+        f.runbook,
+        runbook.replace(
+            "### deploy",
+            "### pre\n\n```sh\nif [ ! -f \"$MARKS/pre-once\" ]; then touch \"$MARKS/pre-once\"; "
+                + "echo $$ > \"$MARKS/step.pid\"; echo started > \"$MARKS/started\"; exec sleep 300; fi\n```\n\n### deploy"));
+    daemon =
+        TestProcesses.start(
+            dir,
+            dir.resolve("daemon.err"),
+            "run",
+            "--board",
+            f.board.toString(),
+            "--runbook",
+            f.runbook.toString());
+    f.awaitMark("started", BOUND);
+    daemon.destroyForcibly();
+    assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
+    assertEquals("in_progress", f.status("TASK-001"));
+
+    Process restart =
+        TestProcesses.worker(
+                dir,
+                "run",
+                "--once",
+                "--board",
+                f.board.toString(),
+                "--runbook",
+                f.runbook.toString())
+            .redirectErrorStream(true)
+            .start();
+    String log = new String(restart.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, restart.waitFor(), log);
+    JsonNode task = f.task("TASK-001");
+    assertEquals("deployed", task.path("status").asText(), log);
+    assertEquals(1, f.lines("deploys"), "deployed once, by the restarted worker");
+    assertTrue(
+        task.path("result")
+            .path("message")
+            .asText()
+            .startsWith("Deployed release 1.0.0 to staging"),
+        task.toString());
+  }
+
+  @Test
   void sigtermMidStep_endsTaskFailedAndRolledBack() throws Exception {
     WorkerFixture f = new WorkerFixture(dir);
     f.runbook(
