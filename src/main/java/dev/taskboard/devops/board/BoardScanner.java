@@ -136,7 +136,10 @@ final class BoardScanner {
       readObject(p, 0);
     } else {
       throw at(
-          p.currentTokenLocation(), "a board is a JSON array or object, found " + describe(first));
+          p.currentTokenLocation(),
+          "a board is a JSON array or object, found "
+              + describe(first)
+              + "; point --board at the task board");
     }
     if (p.nextToken() != null) {
       throw at(
@@ -184,7 +187,11 @@ final class BoardScanner {
       if (token != JsonToken.START_OBJECT) {
         throw at(
             p.currentTokenLocation(),
-            "task " + slots.size() + " is " + describe(token) + ", not an object");
+            "task "
+                + slots.size()
+                + " is "
+                + describe(token)
+                + ", not an object; every task is a JSON object");
       }
       readTask(p);
     }
@@ -246,7 +253,8 @@ final class BoardScanner {
               + ": "
               + idKey
               + " must be a string or a number, found "
-              + id.getNodeType().toString().toLowerCase());
+              + id.getNodeType().toString().toLowerCase()
+              + "; write it like \"id\": \"T-1\"");
     }
     JsonNode status = task.get("status");
     if (status != null && !status.isTextual()) {
@@ -257,7 +265,8 @@ final class BoardScanner {
               + ": status must be a string, found "
               + status.getNodeType().toString().toLowerCase()
               + " "
-              + Json.compact(status));
+              + Json.compact(status)
+              + "; write it as text, like \"status\": \"pending\"");
     }
     Slot slot =
         new Slot(
