@@ -177,6 +177,16 @@ public final class AtomicReplace {
     return unchanged(real, read.state);
   }
 
+  /** Only the file's identity, size and mtime: the cheap last look just before a rename. */
+  static boolean sameIdentity(Path real, FileState read) throws IOException {
+    try {
+      FileState now = FileState.attributesOf(real);
+      return now.withChecksum(read.crc32c()).sameVersionAs(read);
+    } catch (NoSuchFileException removed) {
+      return false;
+    }
+  }
+
   /** Renames {@code temp} over {@code real} atomically and makes the rename durable. */
   public static void commit(Path temp, Path real) throws IOException {
     Files.move(temp, real, StandardCopyOption.ATOMIC_MOVE);

@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +24,8 @@ import java.util.stream.Stream;
  * the board meanwhile (else read again and recompute), keep a backup, rename atomically.
  */
 final class BoardWriter {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BoardWriter.class);
+
   /** Reads and writes one board version; returns the splices to apply, empty for none. */
   interface Change<T> {
     Result<T> apply(Snapshot snapshot) throws IOException;
@@ -93,18 +96,35 @@ final class BoardWriter {
           Path temp = writeTemp(real, snapshot, result.splices());
           try {
             beforeCommit.run();
-            if (!AtomicReplace.unchanged(real, snapshot.state)) {
-              collisions++;
-              collided++;
-              unreadable = null;
-              continue;
+            // Everything slow happens before the final check, so that only a re-stat stands
+            // between it and the rename: a writer that ignores the lock and renames its version
+            // in that last instant is the one case this cannot notice.
+            Path staged = stageBackup(real);
+            try {
+              // A rename keeps the inode and mtime: these are the new board's, with no window
+              // in which another writer's version could be mistaken for this one.
+              FileState written = FileState.attributesOf(temp);
+              if (!AtomicReplace.unchanged(real, snapshot.state)
+                  || !AtomicReplace.sameIdentity(real, snapshot.state)) {
+                collisions++;
+                collided++;
+                unreadable = null;
+                LOG.info(
+                    "{}: replaced by a writer that ignores the lock while this one wrote; read again",
+                    file);
+                continue;
+              }
+              AtomicReplace.commit(temp, real);
+              if (staged != null) {
+                keepBackup(real, staged);
+                staged = null;
+              }
+              lastWritten = written;
+            } finally {
+              if (staged != null) {
+                Files.deleteIfExists(staged);
+              }
             }
-            backup(real);
-            // A rename keeps the inode and mtime: these are the new board's, with no window
-            // in which another writer's version could be mistaken for this one.
-            FileState written = FileState.attributesOf(temp);
-            AtomicReplace.commit(temp, real);
-            lastWritten = written;
             return result.value();
           } finally {
             Files.deleteIfExists(temp);
@@ -184,16 +204,31 @@ final class BoardWriter {
     }
   }
 
-  /** Keeps the version being replaced: a hard link costs nothing; a copy where links fail. */
-  private void backup(Path real) throws IOException {
+  /**
+   * Links the board's current version beside it under a hidden name, before the final check, so
+   * that nothing slow stands between that check and the rename. Null when there is no board.
+   */
+  private static Path stageBackup(Path real) throws IOException {
+    Path pending = real.resolveSibling("." + real.getFileName() + "." + UUID.randomUUID() + ".bak");
+    try {
+      Files.createLink(pending, real);
+    } catch (NoSuchFileException gone) {
+      return null;
+    } catch (UnsupportedOperationException | FileSystemException noLinks) {
+      try {
+        Files.copy(real, pending);
+      } catch (NoSuchFileException gone) {
+        return null;
+      }
+    }
+    return pending;
+  }
+
+  /** After the rename: files the staged version under backups/ and keeps the last five. */
+  private void keepBackup(Path real, Path pending) throws IOException {
     Files.createDirectories(backups);
     String name = real.getFileName() + "." + STAMP.format(clock.instant()) + ".bak";
-    Path target = backups.resolve(name);
-    try {
-      Files.createLink(target, real);
-    } catch (UnsupportedOperationException | FileSystemException crossDevice) {
-      Files.copy(real, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Files.move(pending, backups.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     String prefix = real.getFileName() + ".";
     try (Stream<Path> all = Files.list(backups)) {
       List<Path> mine =

@@ -238,6 +238,13 @@ class WorkerEndToEndTest {
             "--runbook",
             f.runbook.toString());
     f.awaitMark("started", BOUND);
+    // The worker can only kill what it recorded: wait until the step's pid is in the journal.
+    Path journal = f.board.getParent().resolve("devops/journal.jsonl");
+    FileWait.until(
+        journal.getParent(),
+        BOUND,
+        "step_process in the journal",
+        () -> Files.exists(journal) && Files.readString(journal).contains("\"step_process\""));
     daemon.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
     assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
     assertEquals("in_progress", f.status("TASK-001"));
