@@ -70,9 +70,12 @@ final class BoardScanner {
   }
 
   private Snapshot scan() throws IOException {
+    // Attributes before opening: if another writer renames a new version in between, they
+    // describe the older file, and the check before a write sees the board has changed.
+    // The other way round they would describe a file this pass never read.
+    FileState attributes = attributes();
     FileChannel channel = open();
     try {
-      FileState attributes = FileState.attributesOf(file);
       CRC32C crc = new CRC32C();
       InputStream in =
           new CheckedInputStream(
@@ -101,6 +104,18 @@ final class BoardScanner {
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  private FileState attributes() throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new BoardException(file, "is a directory; point --board at the tasks.json file");
+    }
+    try {
+      return FileState.attributesOf(file);
+    } catch (NoSuchFileException e) {
+      throw new BoardException(
+          file, "does not exist; create it (an empty board is []) or run 'devops-worker init'");
     }
   }
 

@@ -176,7 +176,9 @@ final class BoardWriter {
         write(out, splice.replacement());
         position = splice.end();
       }
-      copy(snapshot.channel, position, snapshot.state.size() - position, out);
+      // The bytes this read saw; should the attributes be a newer version's, the check
+      // before the rename notices.
+      copy(snapshot.channel, position, snapshot.channel.size() - position, out);
       AtomicReplace.seal(out, real, temp);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);

@@ -6,11 +6,18 @@ import java.nio.file.Path;
 public final class TaskNotFoundException extends BoardException {
   private static final long serialVersionUID = 1L;
 
+  /** The id as given, or as a JSON string when it holds control characters (one line always). */
+  private static String printable(String id) {
+    return id.chars().anyMatch(Character::isISOControl)
+        ? Json.compact(Json.MAPPER.getNodeFactory().textNode(id))
+        : id;
+  }
+
   public TaskNotFoundException(Path file, String id) {
     super(
         file,
         "no task with id "
-            + id
+            + printable(id)
             + "; check the id (ids compare as text, so 7 and \"7\" are the same)");
   }
 }

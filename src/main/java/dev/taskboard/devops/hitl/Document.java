@@ -100,6 +100,7 @@ final class Document {
   final String eol;
   final List<Line> lines;
   final List<Kind> kinds;
+  private int unclosedFence;
   final List<SectionBlock> sections;
   final List<EntryBlock> entries;
   private final Map<Integer, Heading> headings = new LinkedHashMap<>();
@@ -281,9 +282,15 @@ final class Document {
     return "\n";
   }
 
+  /** The 1-based line of a code fence that is never closed, or 0. */
+  int unclosedFenceLine() {
+    return unclosedFence;
+  }
+
   private List<Kind> classify() {
     List<Kind> result = new ArrayList<>();
     String fence = null;
+    int fenceLine = 0;
     for (int i = 0; i < lines.size(); i++) {
       String line = content(i);
       Matcher f = FENCE.matcher(line);
@@ -297,6 +304,7 @@ final class Document {
         result.add(Kind.CODE);
       } else if (f.find()) {
         fence = f.group(1);
+        fenceLine = i + 1;
         result.add(Kind.CODE);
       } else if (line.isBlank()) {
         result.add(Kind.BLANK);
@@ -313,6 +321,7 @@ final class Document {
         }
       }
     }
+    unclosedFence = fence == null ? 0 : fenceLine;
     return result;
   }
 

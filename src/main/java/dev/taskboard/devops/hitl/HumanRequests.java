@@ -90,8 +90,17 @@ public final class HumanRequests {
     return text.collisions();
   }
 
-  private static Result<Entry> escalate(String current, Escalation escalation) {
+  private Result<Entry> escalate(String current, Escalation escalation)
+      throws HumanRequestsException {
     Document doc = Document.parse(current);
+    if (doc.unclosedFenceLine() > 0) {
+      // An entry appended after it would be read as code, by people and by the worker.
+      throw new HumanRequestsException(
+          file,
+          doc.unclosedFenceLine(),
+          1,
+          "a ``` code block opened here is never closed; close it so new requests can be added");
+    }
     Optional<Entry> open =
         doc.entries.stream()
             .map(EntryBlock::entry)

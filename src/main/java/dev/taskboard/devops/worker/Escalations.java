@@ -9,6 +9,7 @@ import dev.taskboard.devops.gate.GateReport;
 import dev.taskboard.devops.hitl.Entry;
 import dev.taskboard.devops.hitl.Escalation;
 import dev.taskboard.devops.hitl.HumanRequests;
+import dev.taskboard.devops.hitl.HumanRequestsException;
 import dev.taskboard.devops.hitl.Priority;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -238,11 +239,18 @@ final class Escalations {
       String question,
       List<String> context)
       throws IOException {
-    humans.createIfMissing();
-    Entry entry =
-        humans.escalate(
-            new Escalation(
-                task.id() + "/" + kind, title, type, priority, task.id(), question, context));
+    Entry entry;
+    try {
+      humans.createIfMissing();
+      entry =
+          humans.escalate(
+              new Escalation(
+                  task.id() + "/" + kind, title, type, priority, task.id(), question, context));
+    } catch (HumanRequestsException unusable) {
+      // The task still ends blocked; the message says what to fix instead of naming an entry.
+      LOG.error("{}", unusable.getMessage());
+      return "no entry (" + unusable.getMessage() + ")";
+    }
     if (journal.hitl(entry.id()).isEmpty()) {
       journal.hitl(task.id(), entry.id(), kind, checks, release(task));
     }
