@@ -228,40 +228,8 @@ class WorkerEndToEndTest {
         fixture(
             "echo $$ > \"$MARKS/step.pid\"; echo started > \"$MARKS/started\"; exec sleep 300",
             "true");
-    daemon =
-        TestProcesses.start(
-            dir,
-            dir.resolve("daemon.err"),
-            "run",
-            "--board",
-            f.board.toString(),
-            "--runbook",
-            f.runbook.toString());
-    f.awaitMark("started", BOUND);
-    // The worker can only kill what it recorded: wait until the step's pid is in the journal.
-    Path journal = f.board.getParent().resolve("devops/journal.jsonl");
-    FileWait.until(
-        journal.getParent(),
-        BOUND,
-        "step_process in the journal",
-        () -> Files.exists(journal) && Files.readString(journal).contains("\"step_process\""));
-    daemon.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
-    assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
-    assertEquals("in_progress", f.status("TASK-001"));
-
-    Process restart =
-        TestProcesses.worker(
-                dir,
-                "run",
-                "--once",
-                "--board",
-                f.board.toString(),
-                "--runbook",
-                f.runbook.toString())
-            .redirectErrorStream(true)
-            .start();
-    String log = new String(restart.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, restart.waitFor(), log);
+    killDaemonMidStep(f);
+    String log = restartOnce(f);
     JsonNode task = f.task("TASK-001");
     assertEquals("deployed", task.path("status").asText(), log);
     long stepPid = Long.parseLong(Files.readString(f.marks.resolve("step.pid")).strip());
@@ -289,33 +257,8 @@ class WorkerEndToEndTest {
             "### deploy",
             "### pre\n\n```sh\nif [ ! -f \"$MARKS/pre-once\" ]; then touch \"$MARKS/pre-once\"; "
                 + "echo $$ > \"$MARKS/step.pid\"; echo started > \"$MARKS/started\"; exec sleep 300; fi\n```\n\n### deploy"));
-    daemon =
-        TestProcesses.start(
-            dir,
-            dir.resolve("daemon.err"),
-            "run",
-            "--board",
-            f.board.toString(),
-            "--runbook",
-            f.runbook.toString());
-    f.awaitMark("started", BOUND);
-    daemon.destroyForcibly();
-    assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
-    assertEquals("in_progress", f.status("TASK-001"));
-
-    Process restart =
-        TestProcesses.worker(
-                dir,
-                "run",
-                "--once",
-                "--board",
-                f.board.toString(),
-                "--runbook",
-                f.runbook.toString())
-            .redirectErrorStream(true)
-            .start();
-    String log = new String(restart.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, restart.waitFor(), log);
+    killDaemonMidStep(f);
+    String log = restartOnce(f);
     JsonNode task = f.task("TASK-001");
     assertEquals("deployed", task.path("status").asText(), log);
     assertEquals(1, f.lines("deploys"), "deployed once, by the restarted worker");
@@ -368,6 +311,48 @@ class WorkerEndToEndTest {
   }
 
   // --- helpers
+
+  /** Starts the daemon, lets its step start (and be journaled), then kills it with SIGKILL. */
+  private void killDaemonMidStep(WorkerFixture f) throws Exception {
+    daemon =
+        TestProcesses.start(
+            dir,
+            dir.resolve("daemon.err"),
+            "run",
+            "--board",
+            f.board.toString(),
+            "--runbook",
+            f.runbook.toString());
+    f.awaitMark("started", BOUND);
+    // The worker can only kill what it recorded: wait until the step's pid is in the journal.
+    Path journal = f.board.getParent().resolve("devops/journal.jsonl");
+    FileWait.until(
+        journal.getParent(),
+        BOUND,
+        "step_process in the journal",
+        () -> Files.exists(journal) && Files.readString(journal).contains("\"step_process\""));
+    daemon.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+    assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
+    assertEquals("in_progress", f.status("TASK-001"));
+  }
+
+  /** {@code run --once} as a new process; returns its log after asserting exit 0. */
+  private String restartOnce(WorkerFixture f) throws Exception {
+    Process restart =
+        TestProcesses.worker(
+                dir,
+                "run",
+                "--once",
+                "--board",
+                f.board.toString(),
+                "--runbook",
+                f.runbook.toString())
+            .redirectErrorStream(true)
+            .start();
+    String log = new String(restart.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, restart.waitFor(), log);
+    return log;
+  }
 
   private WorkerFixture fixture(String deploy, String verify) throws IOException {
     WorkerFixture f = new WorkerFixture(dir);
