@@ -9,9 +9,11 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The worker's side of human-requests.md, the file humans and agents share: it appends escalations,
@@ -59,6 +61,15 @@ public final class HumanRequests {
       return List.of();
     }
     return Document.parse(current.get()).entries.stream().map(EntryBlock::entry).toList();
+  }
+
+  /** The sections (Pending, In Progress, Resolved) whose headings the file has. */
+  public Set<Section> sections() throws IOException {
+    Optional<String> current = text.read();
+    Set<Section> found = EnumSet.noneOf(Section.class);
+    current.ifPresent(t -> Document.parse(t).sections.forEach(block -> found.add(block.section())));
+    found.remove(Section.OTHER);
+    return found;
   }
 
   /**
