@@ -51,30 +51,23 @@ final class Escalations {
   List<String> gateFailed(Task task, GateReport report, List<Check> failed) throws IOException {
     List<String> ids = new ArrayList<>();
     for (Check check : failed) {
-      ObjectNode payload = Json.MAPPER.createObjectNode();
-      payload.put("title", "Fix " + check.name() + " so " + task.id() + " can deploy");
-      payload.put(
-          "description",
-          "The "
-              + report.gate()
-              + " quality gate blocked "
-              + task.id()
-              + ": "
-              + check.evidence()
-              + ".");
-      payload.put("blocked_task", task.id());
-      payload.put("failing_check", check.name());
-      payload.put("evidence", check.evidence());
-      payload.put("blocking_deployment", true);
-      payload.put("created_by", TaskExecution.AGENT);
+      ObjectNode details = Json.MAPPER.createObjectNode();
+      details.put("blocked_task", task.id());
+      details.put("failing_check", check.name());
+      details.put("evidence", check.evidence());
       ids.add(
-          add(
+          fixTask(
               task,
-              "urgent_fix",
-              "Task-Coder",
-              "urgent",
               task.id() + "/gate-failed/" + check.name(),
-              payload));
+              "Fix " + check.name() + " so " + task.id() + " can deploy",
+              "The "
+                  + report.gate()
+                  + " quality gate blocked "
+                  + task.id()
+                  + ": "
+                  + check.evidence()
+                  + ".",
+              details));
     }
     ObjectNode risk = Json.MAPPER.createObjectNode();
     risk.put("title", "Quality gate blocked " + task.id() + ": assess the risk");
@@ -93,7 +86,6 @@ final class Escalations {
             + ". Decide whether to wait for the fixes or re-plan the release.");
     risk.put("blocked_task", task.id());
     risk.set("fix_tasks", Json.MAPPER.valueToTree(ids));
-    risk.put("created_by", TaskExecution.AGENT);
     ids.add(
         add(
             task,
@@ -156,21 +148,16 @@ final class Escalations {
     String type = task.text("type");
     boolean production = type.equals("deployment_production");
     if (type.startsWith("deployment_") && !type.equals("deployment_rollback")) {
-      ObjectNode payload = Json.MAPPER.createObjectNode();
-      payload.put("title", "Fix the failed " + type.substring(11) + " deployment of " + task.id());
-      payload.put("description", message);
-      payload.put("failed_task", task.id());
-      payload.put("log", log == null ? "" : log.toString());
-      payload.put("blocking_deployment", true);
-      payload.put("created_by", TaskExecution.AGENT);
+      ObjectNode details = Json.MAPPER.createObjectNode();
+      details.put("failed_task", task.id());
+      details.put("log", log == null ? "" : log.toString());
       ids.add(
-          add(
+          fixTask(
               task,
-              "urgent_fix",
-              "Task-Coder",
-              "urgent",
               task.id() + "/deploy-failed/fix",
-              payload));
+              "Fix the failed " + type.substring(11) + " deployment of " + task.id(),
+              message,
+              details));
     }
     List<String> context = new ArrayList<>();
     context.add("what happened: " + message);
@@ -205,9 +192,22 @@ final class Escalations {
     return ids;
   }
 
+  /** An urgent fix for Task-Coder that blocks the deployment until it is done. */
+  private String fixTask(
+      Task blocked, String key, String title, String description, ObjectNode details)
+      throws IOException {
+    ObjectNode payload = Json.MAPPER.createObjectNode();
+    payload.put("title", title);
+    payload.put("description", description);
+    payload.setAll(details);
+    payload.put("blocking_deployment", true);
+    return add(blocked, "urgent_fix", "Task-Coder", "urgent", key, payload);
+  }
+
   private String add(
       Task blocked, String type, String agent, String priority, String key, ObjectNode payload)
       throws IOException {
+    payload.put("created_by", TaskExecution.AGENT);
     payload.put("followup_key", key);
     ObjectNode task = Json.MAPPER.createObjectNode();
     task.put("type", type);
