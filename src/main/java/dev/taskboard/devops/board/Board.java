@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,10 +22,14 @@ import java.util.Set;
 public final class Board {
   private static final int WRITE_ATTEMPTS = 10;
 
+  /** Boards from this size on keep a {@link BoardIndex}; below it a full scan costs little. */
+  private static final long INDEX_FROM_BYTES = 1 << 20;
+
   private final Path file;
   private final ArrayPath arrayPath;
   private final Path stateDir;
   private final BoardWriter writer;
+  private long indexFrom = INDEX_FROM_BYTES;
 
   public Board(Path file, ArrayPath arrayPath, Path stateDir, Clock clock) {
     this.file = file;
@@ -47,6 +52,15 @@ public final class Board {
         : dir.resolve(".devops-worker");
   }
 
+  /**
+   * Waits up to {@code timeout} for the board housekeeping done off the caller's time (removing
+   * backups beyond the last five); a process should call it before it exits. Returns whether all of
+   * it was done.
+   */
+  public static boolean awaitBackgroundWork(Duration timeout) {
+    return BoardWriter.awaitPruning(timeout);
+  }
+
   public Path file() {
     return file;
   }
@@ -58,6 +72,7 @@ public final class Board {
   /** The tasks matching {@code filter}, in board order, in one streaming pass. */
   public List<Task> select(TaskFilter filter) throws IOException {
     try (Snapshot s = BoardScanner.scan(file, arrayPath, filter)) {
+      remember(s);
       List<Task> tasks = new ArrayList<>();
       for (Slot slot : s.matches) {
         tasks.add(task(slot, s.task(slot)));
@@ -72,14 +87,15 @@ public final class Board {
    */
   public Selection read(TaskFilter filter, Set<String> alsoIds) throws IOException {
     try (Snapshot s = BoardScanner.scan(file, arrayPath, filter, alsoIds)) {
+      remember(s);
       List<Task> tasks = new ArrayList<>();
       for (Slot slot : s.matches) {
         tasks.add(task(slot, s.task(slot)));
       }
       Map<String, String> statuses = new HashMap<>();
-      for (Slot slot : s.slots) {
-        if (slot.status() != null) {
-          statuses.put(slot.id(), slot.status());
+      for (int i = 0; i < s.slots.size(); i++) {
+        if (s.slots.status(i) != null) {
+          statuses.put(s.slots.id(i), s.slots.status(i));
         }
       }
       return new Selection(tasks, statuses, Stamp.of(s.state));
@@ -127,7 +143,7 @@ public final class Board {
    * @throws TaskNotFoundException when the board has no such task
    */
   public Task patch(String id, Patch patch) throws IOException {
-    return writer.update(this::scanAll, s -> patchEntry(s, id, patch));
+    return writer.update(new IndexedScan(null), s -> patchEntry(s, id, patch));
   }
 
   /**
@@ -135,7 +151,7 @@ public final class Board {
    * {@code task_id} gets the next id of the board's scheme. Returns the task as written.
    */
   public Task add(ObjectNode task) throws IOException {
-    return writer.update(this::scanAll, s -> appendTask(s, task));
+    return writer.update(new IndexedScan(null), s -> appendTask(s, task));
   }
 
   /**
@@ -152,7 +168,7 @@ public final class Board {
     }
     TaskFilter withKey = TaskFilter.parse("[?(@." + keyPath + ")]");
     return writer.update(
-        real -> BoardScanner.scan(real, arrayPath, withKey),
+        new IndexedScan(withKey),
         s -> {
           for (Slot slot : s.matches) {
             JsonNode existing = s.task(slot);
@@ -172,8 +188,60 @@ public final class Board {
     writer.beforeCommit(hook);
   }
 
-  private Snapshot scanAll(Path real) throws IOException {
-    return BoardScanner.scan(real, arrayPath, null);
+  /** Index boards from {@code bytes} on (tests index small boards too). */
+  void indexFrom(long bytes) {
+    this.indexFrom = bytes;
+  }
+
+  /** Keeps the layout of a fully read version for the next change; best effort. */
+  private void remember(Snapshot s) {
+    if (s.state.size() >= indexFrom) {
+      try {
+        BoardIndex.of(stateDir, AtomicReplace.realPath(file), arrayPath).save(s);
+      } catch (IOException e) {
+        // only a cache: the next change scans in full
+      }
+    }
+  }
+
+  /**
+   * The reads of a change: the {@link BoardIndex} when it describes the board on disk and the
+   * change needs no filter, else a full scan that refreshes the index.
+   */
+  private final class IndexedScan implements BoardWriter.Scan {
+    private final TaskFilter filter;
+
+    IndexedScan(TaskFilter filter) {
+      this.filter = filter;
+    }
+
+    @Override
+    public Snapshot read(Path real) throws IOException {
+      BoardIndex index = BoardIndex.of(stateDir, real, arrayPath);
+      if (filter == null) {
+        Optional<Snapshot> remembered = index.snapshot(real);
+        if (remembered.isPresent()) {
+          return remembered.get();
+        }
+      }
+      // Saved with the change, in committed(): a change refused leaves nothing beside the board.
+      return BoardScanner.scan(real, arrayPath, filter);
+    }
+
+    @Override
+    public void committed(Path real, Snapshot before, List<Splice> splices, FileState written) {
+      BoardIndex index = BoardIndex.of(stateDir, real, arrayPath);
+      if (written.size() >= indexFrom) {
+        index.committed(real, before, splices, written);
+      } else {
+        index.drop();
+      }
+    }
+
+    @Override
+    public void collided(Path real) {
+      BoardIndex.of(stateDir, real, arrayPath).drop();
+    }
   }
 
   private BoardWriter.Result<Task> patchEntry(Snapshot s, String id, Patch patch)

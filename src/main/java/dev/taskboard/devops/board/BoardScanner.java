@@ -34,16 +34,14 @@ import org.apache.commons.io.input.CloseShieldInputStream;
  * grows with the number of tasks (an id and a span each), never with their size.
  */
 final class BoardScanner {
-  private static final Set<String> ID_KEYS = Set.of("id", "task_id");
-
   private final Path file;
   private final ArrayPath arrayPath;
   private final TaskFilter filter; // null: select nothing, only lay out the board
   private final Set<String> alsoIds; // tasks selected by id whatever the filter says
 
-  private final List<Slot> slots = new ArrayList<>();
+  private final Slots slots = new Slots();
   private final List<Slot> matches = new ArrayList<>();
-  private final Map<String, Slot> byId = new HashMap<>();
+  private final Map<String, String> statusNames = new HashMap<>(); // one String per status
   private final Verdicts verdicts;
   private long arrayOpen = -1;
   private long arrayClose = -1;
@@ -100,7 +98,8 @@ final class BoardScanner {
           arrayOpen,
           arrayClose,
           slots,
-          matches);
+          matches,
+          true);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -215,27 +214,46 @@ final class BoardScanner {
 
   private void readTask(JsonParser p) throws IOException {
     JsonLocation start = p.currentTokenLocation();
-    ObjectNode fields;
-    if (filter != null && filter.fields().isEmpty()) {
-      fields = (ObjectNode) Json.MAPPER.readTree(p);
+    JsonNode id = null;
+    JsonNode taskId = null;
+    JsonNode status = null;
+    ObjectNode whole = null;
+    JsonNode[] projected = null;
+    if (verdicts != null && verdicts.wholeTask()) {
+      whole = (ObjectNode) Json.MAPPER.readTree(p);
+      id = whole.get("id");
+      taskId = whole.get("task_id");
+      status = whole.get("status");
     } else {
-      fields = Json.MAPPER.createObjectNode();
-      Set<String> wanted = filter == null ? Set.of() : filter.fields().orElseThrow();
+      projected = verdicts == null ? null : verdicts.newProjection();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         p.nextToken();
-        if (ID_KEYS.contains(name) || name.equals("status") || wanted.contains(name)) {
-          fields.set(name, value(p));
-        } else {
-          p.skipChildren();
+        int field = verdicts == null ? -1 : verdicts.fieldIndex(name);
+        JsonNode value;
+        switch (name) {
+          case "id" -> value = id = value(p);
+          case "task_id" -> value = taskId = value(p);
+          case "status" -> value = status = value(p);
+          default -> {
+            if (field < 0) {
+              p.skipChildren();
+              continue;
+            }
+            value = value(p);
+          }
+        }
+        if (field >= 0) {
+          projected[field] = value;
         }
       }
     }
     long end = p.currentLocation().getByteOffset();
-    Slot slot = slotOf(fields, start, end);
-    slots.add(slot);
-    if (alsoIds.contains(slot.id()) || filter != null && verdicts.matches(fields)) {
-      matches.add(slot);
+    String slotId = addSlot(id, taskId, status, start, end);
+    if (alsoIds.contains(slotId)
+        || whole != null && verdicts.matches(whole)
+        || projected != null && verdicts.matches(projected)) {
+      matches.add(slots.get(slots.size() - 1));
     }
   }
 
@@ -254,12 +272,15 @@ final class BoardScanner {
     };
   }
 
-  private Slot slotOf(ObjectNode task, JsonLocation start, long end) throws BoardException {
-    String idKey = task.has("id") ? "id" : task.has("task_id") ? "task_id" : null;
+  /** Checks the task's id and status and records its slot; returns its id. */
+  private String addSlot(
+      JsonNode idValue, JsonNode taskIdValue, JsonNode status, JsonLocation start, long end)
+      throws BoardException {
+    String idKey = idValue != null ? "id" : taskIdValue != null ? "task_id" : null;
     if (idKey == null) {
       throw at(start, "task " + slots.size() + " has no id or task_id; give it one");
     }
-    JsonNode id = task.get(idKey);
+    JsonNode id = idValue != null ? idValue : taskIdValue;
     if (!id.isTextual() && !id.isNumber()) {
       throw at(
           start,
@@ -271,7 +292,6 @@ final class BoardScanner {
               + id.getNodeType().toString().toLowerCase()
               + "; write it like \"id\": \"T-1\"");
     }
-    JsonNode status = task.get("status");
     if (status != null && !status.isTextual()) {
       throw at(
           start,
@@ -283,28 +303,27 @@ final class BoardScanner {
               + Json.compact(status)
               + "; write it as text, like \"status\": \"pending\"");
     }
-    Slot slot =
-        new Slot(
-            slots.size(),
-            id.asText(),
+    String text = id.asText();
+    int earlier =
+        slots.add(
+            text,
             id.isNumber(),
             idKey,
             start.getByteOffset(),
             end,
             start.getLineNr(),
             start.getColumnNr(),
-            status == null ? null : status.asText().intern());
-    Slot earlier = byId.putIfAbsent(slot.id(), slot);
-    if (earlier != null) {
+            status == null ? null : statusNames.computeIfAbsent(status.asText(), s -> s));
+    if (earlier >= 0) {
       throw at(
           start,
           "duplicate task id "
-              + slot.id()
+              + text
               + " (first at "
-              + earlier.where()
+              + slots.get(earlier).where()
               + "); give one of them another id");
     }
-    return slot;
+    return text;
   }
 
   private UnreadableBoardException notJson(JsonProcessingException e) {

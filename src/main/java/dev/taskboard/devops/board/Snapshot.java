@@ -19,8 +19,15 @@ final class Snapshot implements AutoCloseable {
   final FileState state;
   final long arrayOpen;
   final long arrayClose;
-  final List<Slot> slots;
+  final Slots slots;
   final List<Slot> matches;
+
+  /**
+   * Whether this read saw every byte of the version its state describes; false for a layout
+   * remembered from an earlier read (see {@link BoardIndex}), which the write protocol's final
+   * check must confirm.
+   */
+  final boolean verified;
 
   Snapshot(
       Path file,
@@ -28,19 +35,21 @@ final class Snapshot implements AutoCloseable {
       FileState state,
       long arrayOpen,
       long arrayClose,
-      List<Slot> slots,
-      List<Slot> matches) {
+      Slots slots,
+      List<Slot> matches,
+      boolean verified) {
     this.file = file;
     this.channel = channel;
     this.state = state;
     this.arrayOpen = arrayOpen;
     this.arrayClose = arrayClose;
-    this.slots = List.copyOf(slots);
+    this.slots = slots;
     this.matches = List.copyOf(matches);
+    this.verified = verified;
   }
 
   Optional<Slot> slot(String id) {
-    return slots.stream().filter(s -> s.id().equals(id)).findFirst();
+    return slots.find(id);
   }
 
   /** The bytes {@code [start, end)} of the version this snapshot read. */

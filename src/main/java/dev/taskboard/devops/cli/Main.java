@@ -1,5 +1,6 @@
 package dev.taskboard.devops.cli;
 
+import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.BoardContentionException;
 import dev.taskboard.devops.board.ExpectationFailedException;
 import dev.taskboard.devops.board.TaskNotFoundException;
@@ -7,6 +8,7 @@ import dev.taskboard.devops.worker.AlreadyRunningException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,7 +30,9 @@ import picocli.CommandLine.Command;
     })
 public final class Main {
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    Board.awaitBackgroundWork(Duration.ofSeconds(30));
+    System.exit(code);
   }
 
   /** Runs one command line and returns its exit code (for tests and embedding). */

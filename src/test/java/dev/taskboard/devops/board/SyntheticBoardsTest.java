@@ -2,6 +2,7 @@ package dev.taskboard.devops.board;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -215,6 +216,7 @@ class SyntheticBoardsTest {
     for (int i = 1; i <= 7; i++) {
       board.patch("A", Patch.empty().set("n", Json.valueOf(Integer.toString(i))));
     }
+    assertTrue(Board.awaitBackgroundWork(java.time.Duration.ofSeconds(30)), "pruning finished");
     try (var backups = Files.list(dir.resolve("state/backups"))) {
       var versions = backups.sorted().map(p -> read(p)).toList();
       assertEquals(
