@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -23,6 +26,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import org.apache.commons.io.IOUtils;
@@ -34,6 +40,22 @@ import org.apache.commons.io.input.CloseShieldInputStream;
  * grows with the number of tasks (an id and a span each), never with their size.
  */
 final class BoardScanner {
+  /**
+   * Boards from this size on are read by two threads when there are two processors: the second half
+   * from a task boundary near the middle, the first half up to it. Tests lower it.
+   */
+  static volatile long splitFrom = 8L << 20;
+
+  /** Whether this thread's last scan took a second half's tasks (tests). */
+  static boolean lastScanWasSplit;
+
+  private static final ExecutorService SECOND_HALVES =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "board-scan-second-half");
+            t.setDaemon(true);
+            return t;
+          });
   private final Path file;
   private final ArrayPath arrayPath;
   private final TaskFilter filter; // null: select nothing, only lay out the board
@@ -45,6 +67,13 @@ final class BoardScanner {
   private final Verdicts verdicts;
   private long arrayOpen = -1;
   private long arrayClose = -1;
+
+  // A second-half scan reads the bytes up to the task array's '[' and then those from its split
+  // point on: its offsets past that '[' are moved back to the file's.
+  private long movedAfter = Long.MAX_VALUE;
+  private long moved;
+  private Split split; // the split this scan may meet (first half) or serves (second half)
+  private JsonLocation firstTask; // where a second-half scan found its first task
 
   private BoardScanner(Path file, ArrayPath arrayPath, TaskFilter filter, Set<String> alsoIds) {
     this.file = file;
@@ -73,14 +102,20 @@ final class BoardScanner {
     // The other way round they would describe a file this pass never read.
     FileState attributes = attributes();
     FileChannel channel = open();
+    lastScanWasSplit = false;
+    if (attributes.size() >= splitFrom && Runtime.getRuntime().availableProcessors() > 1) {
+      split = new Split(channel, attributes.size());
+    }
     try {
-      CRC32C crc = new CRC32C();
-      InputStream in =
-          new CheckedInputStream(
-              new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024), crc);
+      CheckedUpTo in =
+          new CheckedUpTo(
+              new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024), split);
       // The parser closes its source; the channel must stay open for span reads and copies.
       try (JsonParser parser = Json.MAPPER.createParser(CloseShieldInputStream.wrap(in))) {
         readDocument(parser);
+      } catch (Adopted done) {
+        lastScanWasSplit = true;
+        return snapshot(channel, attributes.withChecksum(split.checksum(in)));
       } catch (StreamConstraintsException e) {
         throw new BoardException(
             file,
@@ -91,19 +126,19 @@ final class BoardScanner {
         throw notJson(e);
       }
       IOUtils.consume(in); // the checksum covers every byte, even trailing whitespace
-      return new Snapshot(
-          file,
-          channel,
-          attributes.withChecksum(crc.getValue()),
-          arrayOpen,
-          arrayClose,
-          slots,
-          matches,
-          true);
+      return snapshot(channel, attributes.withChecksum(in.checksum()));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
+    } finally {
+      if (split != null) {
+        split.cancel();
+      }
     }
+  }
+
+  private Snapshot snapshot(FileChannel channel, FileState state) {
+    return new Snapshot(file, channel, state, arrayOpen, arrayClose, slots, matches, true);
   }
 
   private FileState attributes() throws IOException {
@@ -195,25 +230,98 @@ final class BoardScanner {
 
   /** The parser is on the task array's START_ARRAY; reads to its END_ARRAY. */
   private void readTasks(JsonParser p) throws IOException {
-    arrayOpen = p.currentTokenLocation().getByteOffset();
+    arrayOpen = offset(p.currentTokenLocation().getByteOffset());
     JsonToken token;
     while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+      JsonLocation start = p.currentTokenLocation();
       if (token != JsonToken.START_OBJECT) {
         throw at(
-            p.currentTokenLocation(),
+            start,
             "task "
                 + slots.size()
                 + " is "
                 + describe(token)
                 + ", not an object; every task is a JSON object");
       }
-      readTask(p);
+      if (split != null) {
+        meet(start);
+      }
+      readTask(p, start);
     }
-    arrayClose = p.currentTokenLocation().getByteOffset();
+    arrayClose = offset(p.currentTokenLocation().getByteOffset());
+    if (split != null && movedAfter == Long.MAX_VALUE) {
+      split.cancel(); // the first half read the whole array: the second half is not needed
+    }
   }
 
-  private void readTask(JsonParser p) throws IOException {
-    JsonLocation start = p.currentTokenLocation();
+  /** Before each task: the first half's side of the split. */
+  private void meet(JsonLocation start) throws IOException {
+    if (movedAfter != Long.MAX_VALUE) {
+      if (firstTask == null) {
+        firstTask = start;
+      }
+      if (split.cancelled) {
+        throw Adopted.CANCELLED;
+      }
+      return;
+    }
+    if (slots.size() == 1) {
+      split.begin(this, arrayOpen, slots.get(0).end(), start.getByteOffset());
+    }
+    long at = split.at;
+    long offset = start.getByteOffset();
+    if (at < 0 || offset < at || split.met) {
+      return;
+    }
+    split.met = true;
+    if (offset > at) {
+      split.cancel(); // the split point was inside a task: this half reads on alone
+      return;
+    }
+    BoardScanner second = split.second();
+    if (second != null && absorb(second, start)) {
+      throw Adopted.ADOPTED;
+    }
+  }
+
+  /**
+   * Takes the second half's tasks, their lines and columns made the file's; false, and nothing
+   * taken, when one of its ids is already in the first half (reading on reports it exactly).
+   */
+  private boolean absorb(BoardScanner second, JsonLocation here) {
+    Slots theirs = second.slots;
+    for (int i = 0; i < theirs.size(); i++) {
+      if (slots.contains(theirs.id(i))) {
+        return false;
+      }
+    }
+    long firstLine = second.firstTask.getLineNr();
+    long lineShift = here.getLineNr() - firstLine;
+    long columnShift = here.getColumnNr() - second.firstTask.getColumnNr();
+    int base = slots.size();
+    for (Slot s : theirs) {
+      slots.add(
+          s.id(),
+          s.numericId(),
+          s.idKey(),
+          s.start(),
+          s.end(),
+          s.line() + lineShift,
+          s.line() == firstLine ? s.column() + columnShift : s.column(),
+          s.status());
+    }
+    for (Slot m : second.matches) {
+      matches.add(slots.get(base + m.index()));
+    }
+    arrayClose = second.arrayClose;
+    return true;
+  }
+
+  private long offset(long parserOffset) {
+    return parserOffset > movedAfter ? parserOffset + moved : parserOffset;
+  }
+
+  private void readTask(JsonParser p, JsonLocation start) throws IOException {
     JsonNode id = null;
     JsonNode taskId = null;
     JsonNode status = null;
@@ -309,8 +417,8 @@ final class BoardScanner {
             text,
             id.isNumber(),
             idKey,
-            start.getByteOffset(),
-            end,
+            offset(start.getByteOffset()),
+            offset(end),
             start.getLineNr(),
             start.getColumnNr(),
             status == null ? null : statusNames.computeIfAbsent(status.asText(), s -> s));
@@ -356,5 +464,239 @@ final class BoardScanner {
       case VALUE_NULL -> "null";
       default -> token.asString() == null ? token.name() : token.asString();
     };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // two halves
+
+  /**
+   * A scan in two halves. Once the first half has read two tasks, the separator between them is
+   * known (say {@code ",\n "}); the second half looks for {@code "}" + separator + "{"} from the
+   * middle of the file on, and reads from that '{' — with the bytes up to the task array's '[' in
+   * front, so it parses in the same context — to the end of the file. It is only a guess until the
+   * first half arrives there: if the first half finds a task starting at exactly that byte, both
+   * parses agree on everything from there on (JSON's grammar has one state at a value's start), and
+   * the second half's tasks are taken; if not (the guess was inside a task, or the second half
+   * failed), the first half reads on alone and reports any error itself, the same as a one-thread
+   * scan would.
+   */
+  private final class Split {
+    final FileChannel channel;
+    final long size;
+    volatile long at = -1; // where the second half starts: a '{', or -1 while unknown
+    volatile boolean cancelled;
+    boolean met; // first half only
+    private boolean begun;
+    private final CompletableFuture<BoardScanner> second = new CompletableFuture<>();
+    private volatile long secondChecksum;
+    private volatile long secondLength;
+
+    Split(FileChannel channel, long size) {
+      this.channel = channel;
+      this.size = size;
+    }
+
+    /** The first half has read its first task and is at the second one. */
+    void begin(BoardScanner first, long arrayOpen, long firstEnd, long secondStart)
+        throws IOException {
+      if (begun) {
+        return;
+      }
+      begun = true;
+      long gap = secondStart - firstEnd;
+      if (gap <= 0 || gap > 256) {
+        second.complete(null);
+        return;
+      }
+      byte[] separator = new byte[(int) gap];
+      channel.read(ByteBuffer.wrap(separator), firstEnd);
+      byte[] pattern = new byte[separator.length + 2];
+      pattern[0] = '}';
+      System.arraycopy(separator, 0, pattern, 1, separator.length);
+      pattern[pattern.length - 1] = '{';
+      long from = Math.max(size / 2, secondStart);
+      SECOND_HALVES.execute(() -> readSecondHalf(first, arrayOpen, pattern, from));
+    }
+
+    private void readSecondHalf(BoardScanner first, long arrayOpen, byte[] pattern, long from) {
+      try {
+        long start = find(pattern, from);
+        if (start < 0 || cancelled) {
+          second.complete(null);
+          return;
+        }
+        at = start;
+        BoardScanner half = new BoardScanner(first.file, arrayPath, filter, alsoIds);
+        half.split = this;
+        half.movedAfter = arrayOpen;
+        half.moved = start - (arrayOpen + 1);
+        CRC32C crc = new CRC32C();
+        PositionalInputStream fromSplit = new PositionalInputStream(channel, start, Long.MAX_VALUE);
+        CheckedInputStream rest = new CheckedInputStream(fromSplit, crc);
+        InputStream in =
+            new BufferedInputStream(
+                new SequenceInputStream(new PositionalInputStream(channel, 0, arrayOpen + 1), rest),
+                256 * 1024);
+        // The parser closes its source at the end; the rest must still be read for the checksum.
+        try (JsonParser parser = Json.MAPPER.createParser(CloseShieldInputStream.wrap(in))) {
+          half.readDocument(parser);
+          IOUtils.consume(in);
+        }
+        secondChecksum = crc.getValue();
+        secondLength = fromSplit.read;
+        second.complete(half.firstTask == null ? null : half);
+      } catch (IOException | RuntimeException | StackOverflowError e) {
+        second.complete(null); // the first half reads on and reports whatever this was
+      }
+    }
+
+    /** The offset of the '{' ending the first {@code pattern} from {@code from} on, or -1. */
+    private long find(byte[] pattern, long from) throws IOException {
+      ByteBuffer window = ByteBuffer.allocate(256 * 1024);
+      long position = from;
+      while (!cancelled) {
+        window.clear();
+        int n = channel.read(window, position);
+        if (n < pattern.length) {
+          return -1;
+        }
+        byte[] b = window.array();
+        outer:
+        for (int i = 0; i + pattern.length <= n; i++) {
+          for (int j = 0; j < pattern.length; j++) {
+            if (b[i + j] != pattern[j]) {
+              continue outer;
+            }
+          }
+          return position + i + pattern.length - 1;
+        }
+        position += n - pattern.length + 1;
+      }
+      return -1;
+    }
+
+    /** The second half's scan, once it is done; null when it failed or found no split point. */
+    BoardScanner second() {
+      return second.join();
+    }
+
+    /**
+     * The whole file's checksum, from the first half's up to the split and the second half's. A
+     * first half that had read past the split before the second half chose it (a small board, in
+     * one buffer) checksums its part again.
+     */
+    long checksum(CheckedUpTo firstHalf) throws IOException {
+      long first = firstHalf.checked() == at ? firstHalf.checksum() : checksumUpTo(at);
+      return Crc32c.combine(first, secondChecksum, secondLength);
+    }
+
+    private long checksumUpTo(long end) throws IOException {
+      CRC32C crc = new CRC32C();
+      byte[] buffer = new byte[64 * 1024];
+      try (InputStream in = new PositionalInputStream(channel, 0, end)) {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          crc.update(buffer, 0, n);
+        }
+      }
+      return crc.getValue();
+    }
+
+    void cancel() {
+      cancelled = true;
+    }
+  }
+
+  /** Ends a first half that took the second half's result, or a second half no longer wanted. */
+  private static final class Adopted extends RuntimeException {
+    static final Adopted ADOPTED = new Adopted();
+    static final Adopted CANCELLED = new Adopted();
+
+    private Adopted() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * The first half's source: checksums the bytes before the split point only (all of them when
+   * there is no split), so that the second half's checksum can be combined with it.
+   */
+  private static final class CheckedUpTo extends FilterInputStream {
+    private final Split split;
+    private final CRC32C crc = new CRC32C();
+    private long position;
+    private long checked;
+
+    CheckedUpTo(InputStream in, Split split) {
+      super(in);
+      this.split = split;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        long at = split == null ? -1 : split.at;
+        long stop = Math.min(position + n, at < 0 ? Long.MAX_VALUE : at);
+        if (stop > checked) {
+          crc.update(b, off + (int) (checked - position), (int) (stop - checked));
+          checked = stop;
+        }
+        position += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      return IOUtils.skip(this, n); // through read(), so that skipped bytes are checksummed
+    }
+
+    long checksum() {
+      return crc.getValue();
+    }
+
+    long checked() {
+      return checked;
+    }
+  }
+
+  /** Bytes {@code [from, to)} of a channel by positional reads, leaving its position alone. */
+  private static final class PositionalInputStream extends InputStream {
+    private final FileChannel channel;
+    private final long to;
+    private long position;
+    long read;
+
+    PositionalInputStream(FileChannel channel, long from, long to) {
+      this.channel = channel;
+      this.position = from;
+      this.to = to;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      long left = to - position;
+      if (left <= 0) {
+        return -1;
+      }
+      int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, left)), position);
+      if (n > 0) {
+        position += n;
+        read += n;
+      }
+      return n;
+    }
   }
 }

@@ -75,6 +75,11 @@ final class Slots extends AbstractList<Slot> implements RandomAccess {
     return -1;
   }
 
+  /** Whether a task has this id. */
+  boolean contains(String id) {
+    return table[bucketOf(id)] != 0;
+  }
+
   /** The slot of the task with this id (ids compare as text). */
   Optional<Slot> find(String id) {
     int i = table[bucketOf(id)] - 1;

@@ -1,0 +1,145 @@
+package dev.taskboard.devops.board;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A board read in two halves must give exactly what one pass gives: the same tasks, spans, lines,
+ * columns, matches and checksum for a good board, and the same error, word for word, for a bad one
+ * — wherever the damage is and wherever the second half guessed its start.
+ */
+class SplitScanTest {
+  private static final int CASES = Integer.getInteger("board.cases", 600) / 2;
+  private static final TaskFilter FILTER = TaskFilter.parse("[?(@.status == 'pending')]");
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void oneThreadAgain() {
+    BoardScanner.splitFrom = 8L << 20;
+  }
+
+  @Test
+  void randomBoards_twoHalvesReadExactlyWhatOnePassReads() throws IOException {
+    int split = 0;
+    for (long seed = 1; seed <= CASES; seed++) {
+      Path file = dir.resolve("tasks-" + seed + ".json");
+      Files.write(file, board(seed));
+      split += compare(file, "seed " + seed) ? 1 : 0;
+    }
+    assertTrue(split > CASES / 3, "the second half was taken in only " + split + " cases");
+  }
+
+  @Test
+  void damagedBoards_twoHalvesReportTheSameErrorAsOnePass() throws IOException {
+    for (long seed = 1; seed <= CASES; seed++) {
+      Random random = new Random(seed);
+      byte[] bytes = board(seed);
+      int at = bytes.length / 3 + random.nextInt(Math.max(1, bytes.length * 2 / 3));
+      byte[] damaged = damage(bytes, Math.min(at, bytes.length - 1), random);
+      Path file = dir.resolve("damaged-" + seed + ".json");
+      Files.write(file, damaged);
+      compare(file, "seed " + seed);
+    }
+  }
+
+  @Test
+  void duplicateIdAcrossTheHalves_isReportedAtTheSecondOneAsOnePassDoes() throws IOException {
+    StringBuilder text = new StringBuilder("[\n");
+    for (int i = 1; i <= 40; i++) {
+      String id = i == 35 ? "T-3" : "T-" + i;
+      text.append("  {\"id\": \"").append(id).append("\", \"status\": \"pending\"}");
+      text.append(i < 40 ? ",\n" : "\n");
+    }
+    Path file = dir.resolve("dup.json");
+    Files.writeString(file, text.append("]\n"));
+    compare(file, "dup");
+    BoardScanner.splitFrom = 0;
+    assertEquals(
+        "BoardException: "
+            + file
+            + ":36:3: duplicate task id T-3 (first at 4:3); give one of them"
+            + " another id",
+        outcome(file));
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  /** Scans {@code file} in one pass and in two halves; returns whether the halves met. */
+  private static boolean compare(Path file, String what) throws IOException {
+    BoardScanner.splitFrom = Long.MAX_VALUE;
+    Object one = outcome(file);
+    BoardScanner.splitFrom = 0;
+    Object two = outcome(file);
+    boolean split = BoardScanner.lastScanWasSplit;
+    assertEquals(one, two, what + ": " + file.getFileName());
+    return split;
+  }
+
+  private record Outcome(
+      FileState state, long arrayOpen, long arrayClose, List<Slot> slots, List<Slot> matches) {}
+
+  /** What a scan found, or the message of the error it reported. */
+  private static Object outcome(Path file) throws IOException {
+    try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), FILTER, Set.of("T-2"))) {
+      return new Outcome(
+          s.state, s.arrayOpen, s.arrayClose, new ArrayList<>(s.slots), List.copyOf(s.matches));
+    } catch (BoardException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
+  /** A random board of 2–40 tasks in a random layout, with nested arrays of objects in tasks. */
+  private static byte[] board(long seed) {
+    RandomBoards gen = new RandomBoards(seed);
+    ArrayNode tasks = gen.tasks().removeAll();
+    int n = 2 + gen.random().nextInt(39);
+    for (int i = 1; i <= n; i++) {
+      ObjectNode task = gen.object(2);
+      task.remove(List.of("id", "task_id", "status"));
+      ObjectNode withId = tasks.addObject();
+      withId.put(gen.idKey, "T-" + i);
+      withId.put("status", gen.random().nextBoolean() ? "pending" : "done");
+      if (gen.random().nextInt(3) == 0) {
+        withId.putArray("steps").addObject().put("x", 1);
+        withId.withArray("steps").addObject().put("y", "}, {");
+      }
+      withId.setAll(task);
+    }
+    return gen.render(tasks).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] damage(byte[] bytes, int at, Random random) {
+    List<Byte> b = new ArrayList<>();
+    for (byte x : bytes) {
+      b.add(x);
+    }
+    switch (random.nextInt(6)) {
+      case 0 -> b.set(at, (byte) (b.get(at) ^ (1 << random.nextInt(8))));
+      case 1 -> b.remove(at);
+      case 2 -> b.add(at, (byte) '"');
+      case 3 -> b.add(at, (byte) '}');
+      case 4 -> b.subList(at, b.size()).clear();
+      default -> b.add(at, (byte) 0xC3); // a lone UTF-8 lead byte
+    }
+    byte[] out = new byte[b.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = b.get(i);
+    }
+    return out;
+  }
+}
