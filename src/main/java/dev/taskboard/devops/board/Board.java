@@ -232,7 +232,7 @@ public final class Board {
     public void committed(Path real, Snapshot before, List<Splice> splices, FileState written) {
       BoardIndex index = BoardIndex.of(stateDir, real, arrayPath);
       if (written.size() >= indexFrom) {
-        index.committed(real, before, splices, written);
+        index.committed(before, splices, written);
       } else {
         index.drop();
       }

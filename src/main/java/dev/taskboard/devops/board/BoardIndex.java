@@ -114,11 +114,11 @@ final class BoardIndex {
    * Carries the layout of {@code before} over {@code splices} to the version {@code written} that
    * was renamed into place, or drops the index when the change is not one it can follow.
    */
-  void committed(Path real, Snapshot before, List<Splice> splices, FileState written) {
+  void committed(Snapshot before, List<Splice> splices, FileState written) {
     try {
       Layout next = splices.size() == 1 ? follow(before, splices.get(0), written) : null;
       if (next == null) {
-        Files.deleteIfExists(file);
+        drop();
       } else {
         save(next);
       }
