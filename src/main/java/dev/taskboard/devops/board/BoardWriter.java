@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +41,12 @@ final class BoardWriter {
   static final int BACKUPS_KEPT = 5;
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  /**
+   * Runs at the end of staging the backup, with the board's real path; tests rename a version over
+   * the board there, as a writer that ignores the lock might while the link or copy is made.
+   */
+  static volatile Consumer<Path> backupStaged = real -> {};
 
   private final Path file;
   private final Path backups;
@@ -223,6 +230,7 @@ final class BoardWriter {
         return null;
       }
     }
+    backupStaged.accept(real);
     return pending;
   }
 
