@@ -1525,7 +1525,7 @@ public final class CrashTorture {
         .append(cycles.stream().filter(c -> c.writerFiles() > 0).count())
         .append(" (")
         .append(writerFiles().size())
-        .append(" such files there at the end; nothing removes them) |\n");
+        .append(" such file(s) there at the end; nothing removes them) |\n");
     r.append("| unparseable journal lines (torn appends), most seen at once | ")
         .append(torn)
         .append(" |\n");
@@ -1601,6 +1601,31 @@ public final class CrashTorture {
             + " crash. No rollback ran, because verify never fails here. After a crash it is"
             + " verify that decides whether a half-done deploy stands, so a runbook's verify"
             + " should check that the change is really in place.\n\n");
+
+    r.append("### Found by this harness\n\n");
+    r.append(
+        "- **A task claimed but not yet deploying when its worker died was reported done.** The"
+            + " first version of this harness found that such a task was only re-verified, and with"
+            + " a weak verify ended `done` although nothing had been deployed. The journal now"
+            + " records whether a deploy or rollback step started since the claim, and such a task"
+            + " runs again from the start; the row \"nothing reported done that never deployed\""
+            + " checks it.\n"
+            + "- **A step that had already ended was taken for a running one, and its process group"
+            + " killed.** Once the harness stopped killing leftover steps itself, a run showed the"
+            + " worker logging \"killed the step the dead worker left running\" for steps that had"
+            + " run to their end (their mark was written) while no worker was there. Such a step"
+            + " stays a zombie until PID 1 reaps it — here up to ~2 s — and the JDK still reports a"
+            + " zombie alive; the restarted worker then killed the step's process group, which"
+            + " would also have killed anything the step had started in the background (a"
+            + " service). `StepRunner.killLeftover` now reads the process state and leaves an"
+            + " exited step alone, as it does once the step is reaped (regression test:"
+            + " `LeftoverStepTest`). In this run the worker's log names exactly the "
+            + fates.getOrDefault("killed by the worker", 0)
+            + " steps it really killed.\n"
+            + "- **Noticed, not changed:** a kill inside a board write leaves its temp file"
+            + " (`.tasks.json.*.tmp`) or staged backup (`.tasks.json.*.bak`) beside the board, and"
+            + " nothing removes them later (the row above counts them). They are hidden files the"
+            + " board readers ignore; only the disk space is lost.\n\n");
 
     r.append("## Per kill\n\n");
     r.append(
