@@ -96,11 +96,15 @@ final class BoardScanner {
     return new BoardScanner(file, arrayPath, filter, alsoIds).scan();
   }
 
+  /** Runs between reading the attributes and opening the file; tests stage a rename there. */
+  static volatile java.util.function.Consumer<Path> betweenAttributesAndOpen = file -> {};
+
   private Snapshot scan() throws IOException {
     // Attributes before opening: if another writer renames a new version in between, they
     // describe the older file, and the check before a write sees the board has changed.
     // The other way round they would describe a file this pass never read.
     FileState attributes = attributes();
+    betweenAttributesAndOpen.accept(file);
     FileChannel channel = open();
     lastScanWasSplit = false;
     if (attributes.size() >= splitFrom && Runtime.getRuntime().availableProcessors() > 1) {

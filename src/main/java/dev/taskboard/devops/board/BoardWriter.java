@@ -24,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -64,6 +65,12 @@ final class BoardWriter {
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  /**
+   * Runs at the end of staging the backup, with the board's real path; tests rename a version over
+   * the board there, as a writer that ignores the lock might while the link or copy is made.
+   */
+  static volatile Consumer<Path> backupStaged = real -> {};
 
   private final Path file;
   private final Path backups;
@@ -321,6 +328,7 @@ final class BoardWriter {
         return null;
       }
     }
+    backupStaged.accept(real);
     return pending;
   }
 

@@ -41,6 +41,21 @@ final class ProcessTree {
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
+  /**
+   * Whether {@code pid} has exited and only waits to be reaped (a zombie), read from /proc (Linux;
+   * elsewhere false). A dead worker's step is re-parented to PID 1, which may reap it only seconds
+   * after it exits, and until then {@link ProcessHandle#isAlive()} still says true.
+   */
+  static boolean exited(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state == 'Z' || state == 'X';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Reads the group id from /proc (Linux); elsewhere the group is left to the descendants. */
   static boolean leadsItsGroup(long pid) {
     try {

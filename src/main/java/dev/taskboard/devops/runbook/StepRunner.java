@@ -110,12 +110,13 @@ public final class StepRunner {
 
   /**
    * Kills the process tree of a step a dead worker left running: the process {@code pid} if it is
-   * still the one that started at {@code started} (a reused pid is left alone). Returns whether it
-   * killed something.
+   * still the one that started at {@code started} (a reused pid is left alone) and still runs. A
+   * step that has exited is left alone even before it is reaped, with what it started in the
+   * background (a service, say), as when it had been reaped. Returns whether it killed something.
    */
   public static boolean killLeftover(long pid, Instant started) throws InterruptedException {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-    if (handle.isEmpty() || !handle.get().isAlive()) {
+    if (handle.isEmpty() || !handle.get().isAlive() || ProcessTree.exited(pid)) {
       return false;
     }
     Optional<Instant> actual = handle.get().info().startInstant();

@@ -1196,8 +1196,38 @@ public final class ConcurrencyTorture {
         r.append("- ").append(v).append('\n');
       }
     }
+    r.append('\n').append(FOUND);
     return r.toString();
   }
+
+  /** What earlier runs found and how each fix is pinned down; written at the end of the report. */
+  static final String FOUND =
+      String.join(
+          "\n",
+          "## What it found",
+          "",
+          "Two fixes to the board's write protocol came from this harness. Each has a"
+              + " deterministic regression test that stages the lock-ignoring rename at the exact"
+              + " moment through a package-private hook instead of hoping for the timing, and fails"
+              + " when the fix is undone:",
+          "",
+          "- **Lock-respecting commands exited 2 (\"file shrank while being copied\").** A scan"
+              + " read the board's attributes after opening it, so a rename in between paired the"
+              + " newer version's size with the older content. The attributes are now read first,"
+              + " and the copy of the read version takes the size of the file opened."
+              + " `ScanRenameRaceTest` renames a longer and a shorter version over the board"
+              + " between the attribute read and the open (`BoardScanner.betweenAttributesAndOpen`):"
+              + " `board patch` and `board add` re-apply on the new version and keep its edit, and"
+              + " a read's stamp never names the version on disk unless that is the content it"
+              + " read (the worker skips re-reading a board whose stamp it has already seen).",
+          "- **A lock-ignoring writer's edit was overwritten** when its rename landed while the"
+              + " patcher staged its backup, which ran after the final \"unchanged?\" check. The"
+              + " backup is now staged before the check. `BackupStagingRaceTest` renames another"
+              + " writer's version over the board at the end of staging"
+              + " (`BoardWriter.backupStaged`): the check counts the collision, the patch is"
+              + " re-applied on that version, its field survives, and the one backup kept is the"
+              + " version the patch replaced.",
+          "");
 
   /** What each check means; written into the report under the table. */
   static final String MEANING =
