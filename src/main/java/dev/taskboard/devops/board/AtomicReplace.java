@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -226,6 +227,33 @@ public final class AtomicReplace {
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  /**
+   * Removes the temp and staged-backup files a writer killed mid-write left beside {@code real}
+   * ({@code .NAME.*.tmp}, {@code .NAME.*.bak}: the names this protocol gives them). Only call it
+   * holding {@link #lock}: every writer that makes such files holds it while they exist, so any
+   * found then belong to a writer that is gone. Returns how many were removed.
+   */
+  public static int removeLeftovers(Path real) throws IOException {
+    String prefix = "." + real.getFileName() + ".";
+    int removed = 0;
+    try (DirectoryStream<Path> siblings =
+        Files.newDirectoryStream(real.getParent(), p -> isLeftover(p, prefix))) {
+      for (Path leftover : siblings) {
+        if (Files.deleteIfExists(leftover)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  private static boolean isLeftover(Path p, String prefix) {
+    String name = p.getFileName().toString();
+    return name.startsWith(prefix)
+        && (name.endsWith(".tmp") || name.endsWith(".bak"))
+        && name.length() > prefix.length() + 4;
   }
 
   static Path createTemp(Path real) throws IOException {

@@ -105,6 +105,13 @@ final class BoardWriter {
   <T> T update(Scan scan, Change<T> change) throws IOException {
     Path real = realPath();
     try (AtomicReplace.Lock held = AtomicReplace.lock(real)) {
+      int leftovers = AtomicReplace.removeLeftovers(real);
+      if (leftovers > 0) {
+        LOG.info(
+            "{}: removed {} temp file(s) a writer killed mid-write left beside it",
+            file,
+            leftovers);
+      }
       int collided = 0;
       UnreadableBoardException unreadable = null;
       for (int attempt = 1; attempt <= attempts; attempt++) {

@@ -90,6 +90,7 @@ final class LockedText {
       throw missing();
     }
     try (AtomicReplace.Lock held = AtomicReplace.lock(real)) {
+      AtomicReplace.removeLeftovers(real);
       int collided = 0;
       HumanRequestsException unreadable = null;
       for (int attempt = 1; attempt <= attempts; attempt++) {

@@ -1,6 +1,7 @@
 package dev.taskboard.devops.board;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -207,6 +209,26 @@ class SyntheticBoardsTest {
     assertEquals(
         "rw-rw-r--",
         java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+  }
+
+  @Test
+  void tempFilesAKilledWriterLeft_areRemovedByTheNextWrite() throws IOException {
+    Path file = write("[{\"id\": \"A\", \"n\": 0}]");
+    Path temp = dir.resolve(".tasks.json.4711.tmp");
+    Path staged = dir.resolve(".tasks.json.0b6f2c1e-8d7a-4e55-9a59-1c1f0d0a3e21.bak");
+    Path notOurs = dir.resolve(".tasks.json.keep");
+    Path otherFile = dir.resolve(".notes.md.4711.tmp");
+    for (Path p : List.of(temp, staged, notOurs, otherFile)) {
+      Files.writeString(p, "left over");
+    }
+
+    board(file).patch("A", Patch.empty().set("n", Json.valueOf("1")));
+
+    assertFalse(Files.exists(temp), "the temp file is gone");
+    assertFalse(Files.exists(staged), "the staged backup is gone");
+    assertTrue(Files.exists(notOurs), "a name this protocol does not make stays");
+    assertTrue(Files.exists(otherFile), "another file's temp stays");
+    assertEquals("[{\"id\": \"A\", \"n\": 1}]", Files.readString(file));
   }
 
   @Test
