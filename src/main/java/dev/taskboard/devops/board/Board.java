@@ -58,7 +58,7 @@ public final class Board {
    * it was done.
    */
   public static boolean awaitBackgroundWork(Duration timeout) {
-    return BoardWriter.awaitPruning(timeout);
+    return Housekeeping.await(timeout);
   }
 
   public Path file() {
@@ -197,7 +197,7 @@ public final class Board {
   private void remember(Snapshot s) {
     if (s.state.size() >= indexFrom) {
       try {
-        BoardIndex.of(stateDir, AtomicReplace.realPath(file), arrayPath).save(s);
+        BoardIndex.of(stateDir, AtomicReplace.realPath(file), arrayPath).remember(s);
       } catch (IOException e) {
         // only a cache: the next change scans in full
       }

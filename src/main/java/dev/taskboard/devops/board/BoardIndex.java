@@ -111,6 +111,30 @@ final class BoardIndex {
   }
 
   /**
+   * Remembers the layout of a version a read scanned in full: at once for this process, on file off
+   * the caller's time (a copy is written, since a change carries the remembered slots forward in
+   * place), unless by then the board on disk is another version.
+   */
+  void remember(Snapshot s) {
+    if (s.state.crc32c() == FileState.NO_CHECKSUM) {
+      return;
+    }
+    RECENT.put(file, new Layout(s.state, s.arrayOpen, s.arrayClose, s.slots));
+    Layout copy = new Layout(s.state, s.arrayOpen, s.arrayClose, s.slots.copy());
+    Path board = s.file;
+    Housekeeping.later(
+        () -> {
+          try {
+            if (copy.describes(FileState.attributesOf(board))) {
+              write(copy);
+            }
+          } catch (IOException e) {
+            // the board is gone or unreadable: nothing worth remembering
+          }
+        });
+  }
+
+  /**
    * Carries the layout of {@code before} over {@code splices} to the version {@code written} that
    * was renamed into place, or drops the index when the change is not one it can follow.
    */
@@ -293,18 +317,33 @@ final class BoardIndex {
     if (layout.crc32c == FileState.NO_CHECKSUM) {
       return;
     }
-    RECENT.put(file, layout);
     try {
-      Files.createDirectories(file.getParent());
-      Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-      try {
-        Files.write(temp, encode(layout));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      // Encoded before anyone else can see the slots: a change carries them forward in place.
+      byte[] bytes = encode(layout);
+      RECENT.put(file, layout);
+      write(bytes);
     } catch (IOException | RuntimeException e) {
       drop(e);
+    }
+  }
+
+  /** Writes {@code layout} to the index file only; best effort. */
+  private void write(Layout layout) {
+    try {
+      write(encode(layout));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{}: board index not written: {}", file, e.toString());
+    }
+  }
+
+  private void write(byte[] bytes) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+    try {
+      Files.write(temp, bytes);
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
     }
   }
 

@@ -46,6 +46,12 @@ final class BoardScanner {
    */
   static volatile long splitFrom = 8L << 20;
 
+  /**
+   * Tests: the first half waits at each task until the second half has chosen its start, so that
+   * whether the halves meet does not depend on which thread ran first.
+   */
+  static volatile boolean waitForSplitPoint;
+
   /** Whether this thread's last scan took a second half's tasks (tests). */
   static boolean lastScanWasSplit;
 
@@ -272,6 +278,9 @@ final class BoardScanner {
     if (slots.size() == 1) {
       split.begin(this, arrayOpen, slots.get(0).end(), start.getByteOffset());
     }
+    if (waitForSplitPoint && split.begun) {
+      split.chosen.join();
+    }
     long at = split.at;
     long offset = start.getByteOffset();
     if (at < 0 || offset < at || split.met) {
@@ -492,6 +501,7 @@ final class BoardScanner {
     boolean met; // first half only
     private boolean begun;
     private final CompletableFuture<BoardScanner> second = new CompletableFuture<>();
+    private final CompletableFuture<Void> chosen = new CompletableFuture<>(); // at is final
     private volatile long secondChecksum;
     private volatile long secondLength;
 
@@ -510,6 +520,7 @@ final class BoardScanner {
       long gap = secondStart - firstEnd;
       if (gap <= 0 || gap > 256) {
         second.complete(null);
+        chosen.complete(null);
         return;
       }
       byte[] separator = new byte[(int) gap];
@@ -530,6 +541,7 @@ final class BoardScanner {
           return;
         }
         at = start;
+        chosen.complete(null);
         BoardScanner half = new BoardScanner(first.file, arrayPath, filter, alsoIds);
         half.split = this;
         half.movedAfter = arrayOpen;
@@ -551,6 +563,8 @@ final class BoardScanner {
         second.complete(half.firstTask == null ? null : half);
       } catch (IOException | RuntimeException | StackOverflowError e) {
         second.complete(null); // the first half reads on and reports whatever this was
+      } finally {
+        chosen.complete(null);
       }
     }
 

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
@@ -19,11 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -48,20 +42,6 @@ final class BoardWriter {
   }
 
   static final int BACKUPS_KEPT = 5;
-
-  /** One thread, started when there is work and gone when idle; a daemon, so never holds exit. */
-  private static final ThreadPoolExecutor PRUNING =
-      new ThreadPoolExecutor(
-          0,
-          1,
-          5,
-          TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(),
-          r -> {
-            Thread t = new Thread(r, "board-backup-pruning");
-            t.setDaemon(true);
-            return t;
-          });
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -343,7 +323,8 @@ final class BoardWriter {
    * After the rename: files the staged version under backups/; the versions beyond the last five
    * are removed in the background. Removing the last link to a large file frees its blocks, which
    * costs as much as writing it (130 ms for 100 MB on ext4 here): that is done off the lock and off
-   * the caller's time. {@link #awaitPruning} waits for it (a command line does, before exit).
+   * the caller's time. {@link Board#awaitBackgroundWork} waits for it (a command line does, before
+   * exit).
    */
   private void keepBackup(Path real, Path pending) throws IOException {
     Files.createDirectories(backups);
@@ -351,7 +332,7 @@ final class BoardWriter {
     Files.move(pending, backups.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     Path dir = backups;
     String prefix = real.getFileName() + ".";
-    PRUNING.execute(() -> prune(dir, prefix));
+    Housekeeping.later(() -> prune(dir, prefix));
   }
 
   private static void prune(Path backups, String prefix) {
@@ -366,21 +347,6 @@ final class BoardWriter {
       }
     } catch (IOException | UncheckedIOException e) {
       LOG.warn("{}: old backups not removed: {}", backups, e.toString());
-    }
-  }
-
-  /** Waits up to {@code timeout} for the backups queued for removal to be removed. */
-  static boolean awaitPruning(Duration timeout) {
-    try {
-      PRUNING.submit(() -> {}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 }

@@ -76,6 +76,21 @@ final class Slots extends AbstractList<Slot> implements RandomAccess {
     return -1;
   }
 
+  /** An independent copy (the ids, immutable, are shared). */
+  Slots copy() {
+    Slots c = new Slots(0);
+    c.size = size;
+    c.ids = ids.clone();
+    c.starts = starts.clone();
+    c.ends = ends.clone();
+    c.lines = lines.clone();
+    c.columns = columns.clone();
+    c.statuses = statuses.clone();
+    c.flags = flags.clone();
+    c.table = table.clone();
+    return c;
+  }
+
   /** Whether a task has this id. */
   boolean contains(String id) {
     return table[bucketOf(id)] != 0;

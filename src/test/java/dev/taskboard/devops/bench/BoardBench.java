@@ -42,8 +42,8 @@ public final class BoardBench {
 
   private static final long SEED = 0x7A5CB0A2DL;
   private static final double QUIET_IDLE = 0.8;
-  private static final int WARM_ITERATIONS = 8;
-  private static final int WARM_TAIL = 5;
+  private static final int WARM_ITERATIONS = 16;
+  private static final int WARM_TAIL = 8;
   private static final long QUIET_WAIT_MS = 60_000;
 
   private final String java;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,9 +29,15 @@ class SplitScanTest {
 
   @TempDir Path dir;
 
+  @BeforeEach
+  void meetDeterministically() {
+    BoardScanner.waitForSplitPoint = true;
+  }
+
   @AfterEach
   void oneThreadAgain() {
     BoardScanner.splitFrom = 8L << 20;
+    BoardScanner.waitForSplitPoint = false;
   }
 
   @Test
