@@ -22,8 +22,12 @@ import java.util.Set;
 public final class Board {
   private static final int WRITE_ATTEMPTS = 10;
 
-  /** Boards from this size on keep a {@link BoardIndex}; below it a full scan costs little. */
-  private static final long INDEX_FROM_BYTES = 1 << 20;
+  /**
+   * Boards from this size on keep a {@link BoardIndex}; below it a full scan costs little. The
+   * system property {@code devops.board.indexFrom} (bytes) changes it, e.g. to 0 so that the
+   * torture harnesses exercise the index on small boards.
+   */
+  private static final long INDEX_FROM_BYTES = Long.getLong("devops.board.indexFrom", 1 << 20);
 
   private final Path file;
   private final ArrayPath arrayPath;

@@ -42,9 +42,12 @@ import org.apache.commons.io.input.CloseShieldInputStream;
 final class BoardScanner {
   /**
    * Boards from this size on are read by two threads when there are two processors: the second half
-   * from a task boundary near the middle, the first half up to it. Tests lower it.
+   * from a task boundary near the middle, the first half up to it. Tests lower it; so does the
+   * system property {@code devops.board.splitFrom} (bytes), for the torture harnesses.
    */
-  static volatile long splitFrom = 8L << 20;
+  static final long SPLIT_FROM_BYTES = Long.getLong("devops.board.splitFrom", 8L << 20);
+
+  static volatile long splitFrom = SPLIT_FROM_BYTES;
 
   /**
    * Tests: the first half waits at each task until the second half has chosen its start, so that

@@ -36,7 +36,7 @@ class SplitScanTest {
 
   @AfterEach
   void oneThreadAgain() {
-    BoardScanner.splitFrom = 8L << 20;
+    BoardScanner.splitFrom = BoardScanner.SPLIT_FROM_BYTES;
     BoardScanner.waitForSplitPoint = false;
   }
 
