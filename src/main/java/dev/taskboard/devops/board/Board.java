@@ -252,7 +252,7 @@ public final class Board {
       throws IOException {
     Slot slot = s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id));
     byte[] before = s.entryBytes(slot);
-    JsonNode current = Json.MAPPER.readTree(before);
+    JsonNode current = s.verified ? Json.MAPPER.readTree(before) : entryAtLayout(before, slot);
     for (Patch.Field expected : patch.expectations()) {
       JsonNode actual = expected.path().in(current);
       if (!sameValue(expected.value(), actual)) {
@@ -278,6 +278,21 @@ public final class Board {
     }
     return new BoardWriter.Result<>(
         List.of(new Splice(slot.start(), slot.end(), after)), task(slot, written));
+  }
+
+  /** The entry a remembered layout points at, if it is the task with that slot's id there. */
+  private JsonNode entryAtLayout(byte[] bytes, Slot slot) throws IOException {
+    JsonNode entry;
+    try {
+      entry = Json.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      entry = null;
+    }
+    if (entry == null || !slot.id().equals(entry.path(slot.idKey()).asText(null))) {
+      throw new BoardWriter.StaleLayoutException(
+          file, slot.id() + " is not where the index has it");
+    }
+    return entry;
   }
 
   private BoardWriter.Result<Task> appendTask(Snapshot s, ObjectNode given) throws IOException {
@@ -315,6 +330,13 @@ public final class Board {
   private Appended afterLastTask(Snapshot s, ObjectNode task) throws IOException {
     Slot first = s.slots.get(0);
     Slot last = s.slots.get(s.slots.size() - 1);
+    if (!s.verified
+        && (s.bytes(last.end() - 1, last.end())[0] != '}'
+            || s.bytes(s.arrayClose, s.arrayClose + 1)[0] != ']'
+            || !new String(s.bytes(last.end(), s.arrayClose), StandardCharsets.UTF_8).isBlank())) {
+      throw new BoardWriter.StaleLayoutException(
+          file, "the task array does not end where the index has it");
+    }
     String indent = lineIndentBefore(s, last.start());
     byte[] lastEntry = s.entryBytes(last);
     Style style = Style.of(lastEntry, indent);

@@ -567,6 +567,9 @@ final class BoardScanner {
       } catch (IOException | RuntimeException | StackOverflowError e) {
         second.complete(null); // the first half reads on and reports whatever this was
       } finally {
+        // Whatever ended this thread (even an OutOfMemoryError), the first half must not wait
+        // for it forever: it reads on alone. complete() does nothing once a result is set.
+        second.complete(null);
         chosen.complete(null);
       }
     }

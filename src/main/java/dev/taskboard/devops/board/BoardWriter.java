@@ -110,6 +110,10 @@ final class BoardWriter {
           Result<T> result;
           try {
             result = change.apply(snapshot);
+          } catch (StaleLayoutException e) {
+            LOG.warn("{}; reading it in full", e.getMessage());
+            scan.collided(real); // the remembered layout is wrong: forget it
+            continue;
           } catch (IOException | RuntimeException e) {
             if (stale(real, snapshot, scan)) {
               continue;
@@ -222,6 +226,16 @@ final class BoardWriter {
   /** The sidecar lock other agents take too (fcntl, e.g. Python's fcntl.lockf). */
   static Path lockPath(Path realBoard) {
     return AtomicReplace.lockPath(realBoard);
+  }
+
+  /**
+   * A remembered layout (see {@link BoardIndex}) that does not fit the bytes it describes: the
+   * change is computed again from a full read. Never reaches the caller.
+   */
+  static final class StaleLayoutException extends IOException {
+    StaleLayoutException(Path file, String what) {
+      super(file + ": " + what);
+    }
   }
 
   /** Reads a board version for {@link #update}. */
