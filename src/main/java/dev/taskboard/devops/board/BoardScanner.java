@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +56,7 @@ final class BoardScanner {
    */
   static volatile boolean waitForSplitPoint;
 
-  /** Whether this thread's last scan took a second half's tasks (tests). */
+  /** Whether the last scan in this JVM took a second half's tasks (tests, one thread). */
   static boolean lastScanWasSplit;
 
   private static final ExecutorService SECOND_HALVES =
@@ -123,12 +124,15 @@ final class BoardScanner {
       CheckedUpTo in =
           new CheckedUpTo(
               new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024), split);
+      if (split != null) {
+        split.firstHalf = in;
+      }
       // The parser closes its source; the channel must stay open for span reads and copies.
       try (JsonParser parser = Json.MAPPER.createParser(CloseShieldInputStream.wrap(in))) {
         readDocument(parser);
       } catch (Adopted done) {
         lastScanWasSplit = true;
-        return snapshot(channel, attributes.withChecksum(split.checksum(in)));
+        return snapshot(channel, attributes.withChecksum(split.joinedChecksum));
       } catch (StreamConstraintsException e) {
         throw new BoardException(
             file,
@@ -295,7 +299,12 @@ final class BoardScanner {
       return;
     }
     BoardScanner second = split.second();
-    if (second != null && absorb(second, start)) {
+    if (second == null) {
+      return;
+    }
+    OptionalLong firstHalf = split.firstHalfChecksum();
+    if (firstHalf.isPresent() && absorb(second, start)) {
+      split.joinedChecksum = split.checksum(firstHalf.getAsLong());
       throw Adopted.ADOPTED;
     }
   }
@@ -502,6 +511,8 @@ final class BoardScanner {
     volatile long at = -1; // where the second half starts: a '{', or -1 while unknown
     volatile boolean cancelled;
     boolean met; // first half only
+    CheckedUpTo firstHalf; // its source
+    long joinedChecksum; // the whole file's, once the halves are joined
     private boolean begun;
     private final CompletableFuture<BoardScanner> second = new CompletableFuture<>();
     private final CompletableFuture<Void> chosen = new CompletableFuture<>(); // at is final
@@ -605,24 +616,38 @@ final class BoardScanner {
     }
 
     /**
-     * The whole file's checksum, from the first half's up to the split and the second half's. A
-     * first half that had read past the split before the second half chose it (a small board, in
-     * one buffer) checksums its part again.
+     * The checksum of the first half's bytes before the split point, or empty when it cannot be
+     * vouched for. A first half that had read past the split point before the second half chose it
+     * (a small board, in one buffer) reads its bytes again, and only if they are still the ones it
+     * parsed — same checksum over all it had read — are the two halves joined.
      */
-    long checksum(CheckedUpTo firstHalf) throws IOException {
-      long first = firstHalf.checked() == at ? firstHalf.checksum() : checksumUpTo(at);
-      return Crc32c.combine(first, secondChecksum, secondLength);
-    }
-
-    private long checksumUpTo(long end) throws IOException {
-      CRC32C crc = new CRC32C();
+    OptionalLong firstHalfChecksum() throws IOException {
+      OptionalLong exact = firstHalf.upTo(at);
+      if (exact.isPresent()) {
+        return exact;
+      }
+      long end = firstHalf.position();
+      CRC32C before = new CRC32C();
+      CRC32C after = new CRC32C();
       byte[] buffer = new byte[64 * 1024];
+      long position = 0;
       try (InputStream in = new PositionalInputStream(channel, 0, end)) {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          crc.update(buffer, 0, n);
+        for (int n; (n = in.read(buffer)) > 0; position += n) {
+          int toBefore = (int) Math.max(0, Math.min(n, at - position));
+          before.update(buffer, 0, toBefore);
+          after.update(buffer, toBefore, n - toBefore);
         }
       }
-      return crc.getValue();
+      boolean same =
+          position == end
+              && Crc32c.combine(before.getValue(), after.getValue(), end - at)
+                  == firstHalf.checksum();
+      return same ? OptionalLong.of(before.getValue()) : OptionalLong.empty();
+    }
+
+    /** The whole file's checksum, from the first half's before the split and the second half's. */
+    long checksum(long firstHalfChecksum) {
+      return Crc32c.combine(firstHalfChecksum, secondChecksum, secondLength);
     }
 
     void cancel() {
@@ -641,14 +666,17 @@ final class BoardScanner {
   }
 
   /**
-   * The first half's source: checksums the bytes before the split point only (all of them when
-   * there is no split), so that the second half's checksum can be combined with it.
+   * The first half's source, checksummed in two runs: up to the split point once it is known, and
+   * from there on. The second half's checksum replaces the second run when its tasks are taken;
+   * when they are not, the two runs make the whole file's.
    */
   private static final class CheckedUpTo extends FilterInputStream {
     private final Split split;
-    private final CRC32C crc = new CRC32C();
+    private final CRC32C head = new CRC32C(); // [0, headEnd)
+    private final CRC32C tail = new CRC32C(); // [headEnd, position), once stopped
     private long position;
-    private long checked;
+    private long headEnd;
+    private boolean stopped;
 
     CheckedUpTo(InputStream in, Split split) {
       super(in);
@@ -665,12 +693,19 @@ final class BoardScanner {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
       if (n > 0) {
-        long at = split == null ? -1 : split.at;
-        long stop = Math.min(position + n, at < 0 ? Long.MAX_VALUE : at);
-        if (stop > checked) {
-          crc.update(b, off + (int) (checked - position), (int) (stop - checked));
-          checked = stop;
+        int toHead = 0;
+        if (!stopped) {
+          long at = split == null ? -1 : split.at;
+          if (at >= position && at < position + n) {
+            toHead = (int) (at - position);
+            stopped = true;
+          } else {
+            toHead = n;
+          }
+          head.update(b, off, toHead);
+          headEnd += toHead;
         }
+        tail.update(b, off + toHead, n - toHead);
         position += n;
       }
       return n;
@@ -681,12 +716,20 @@ final class BoardScanner {
       return IOUtils.skip(this, n); // through read(), so that skipped bytes are checksummed
     }
 
+    /** The checksum of every byte read. */
     long checksum() {
-      return crc.getValue();
+      return stopped
+          ? Crc32c.combine(head.getValue(), tail.getValue(), position - headEnd)
+          : head.getValue();
     }
 
-    long checked() {
-      return checked;
+    /** The checksum of the bytes before {@code at}, when reading stopped there exactly. */
+    OptionalLong upTo(long at) {
+      return stopped && headEnd == at ? OptionalLong.of(head.getValue()) : OptionalLong.empty();
+    }
+
+    long position() {
+      return position;
     }
   }
 
