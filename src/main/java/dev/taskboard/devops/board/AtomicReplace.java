@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
@@ -236,10 +237,17 @@ public final class AtomicReplace {
    * found then belong to a writer that is gone. Returns how many were removed.
    */
   public static int removeLeftovers(Path real) throws IOException {
-    String prefix = "." + real.getFileName() + ".";
+    // Exactly the names made here: a number (createTempFile) or a UUID between the board's name
+    // and the suffix — not .tasks.json.v2.123.tmp, another board's, under another lock.
+    Pattern ours =
+        Pattern.compile(
+            Pattern.quote("." + real.getFileName() + ".")
+                + "(?:\\d+|\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12})"
+                + "\\.(?:tmp|bak)");
     int removed = 0;
     try (DirectoryStream<Path> siblings =
-        Files.newDirectoryStream(real.getParent(), p -> isLeftover(p, prefix))) {
+        Files.newDirectoryStream(
+            real.getParent(), p -> ours.matcher(p.getFileName().toString()).matches())) {
       for (Path leftover : siblings) {
         if (Files.deleteIfExists(leftover)) {
           removed++;
@@ -247,13 +255,6 @@ public final class AtomicReplace {
       }
     }
     return removed;
-  }
-
-  private static boolean isLeftover(Path p, String prefix) {
-    String name = p.getFileName().toString();
-    return name.startsWith(prefix)
-        && (name.endsWith(".tmp") || name.endsWith(".bak"))
-        && name.length() > prefix.length() + 4;
   }
 
   static Path createTemp(Path real) throws IOException {

@@ -273,6 +273,20 @@ public final class Board {
     }
     byte[] after = editor.bytes();
     JsonNode written = Json.MAPPER.readTree(after);
+    JsonNode newId = written.has("id") ? written.get("id") : written.get("task_id");
+    if (newId == null || !(newId.isTextual() || newId.isNumber())) {
+      throw new BoardException(
+          file, "the patch would leave task " + id + " without an id; keep its id or task_id");
+    }
+    if (!newId.asText().equals(slot.id()) && s.slots.contains(newId.asText())) {
+      throw new BoardException(
+          file,
+          "the patch would give task "
+              + id
+              + " the id "
+              + newId.asText()
+              + ", which another task has; choose an unused id");
+    }
     if (Arrays.equals(before, after)) {
       return new BoardWriter.Result<>(List.of(), task(slot, written));
     }

@@ -56,13 +56,14 @@ final class BoardIndex {
     this.arrayPath = arrayPath;
   }
 
-  /** The index of {@code realBoard} (symlinks resolved) under {@code stateDir}. */
+  /**
+   * The index of {@code realBoard} (symlinks resolved) under {@code stateDir}, for its task array
+   * at {@code arrayPath}: another array path is another layout, in another file.
+   */
   static BoardIndex of(Path stateDir, Path realBoard, ArrayPath arrayPath) {
-    String name =
-        realBoard.getFileName()
-            + "-"
-            + Integer.toHexString(realBoard.toAbsolutePath().toString().hashCode())
-            + ".idx";
+    String key =
+        realBoard.toAbsolutePath() + "\n" + arrayPath.automatic() + "\n" + arrayPath.names();
+    String name = realBoard.getFileName() + "-" + Integer.toHexString(key.hashCode()) + ".idx";
     return new BoardIndex(stateDir.resolve("index").resolve(name), arrayPath);
   }
 
@@ -119,8 +120,10 @@ final class BoardIndex {
     if (s.state.crc32c() == FileState.NO_CHECKSUM) {
       return;
     }
-    RECENT.put(file, new Layout(s.state, s.arrayOpen, s.arrayClose, s.slots));
-    Layout copy = new Layout(s.state, s.arrayOpen, s.arrayClose, s.slots.copy());
+    // The process keeps a copy: a change carries it forward in place, while the reader (and the
+    // write below) may still be going through the scan's own slots.
+    RECENT.put(file, new Layout(s.state, s.arrayOpen, s.arrayClose, s.slots.copy()));
+    Layout copy = new Layout(s.state, s.arrayOpen, s.arrayClose, s.slots);
     Path board = s.file;
     Housekeeping.later(
         () -> {

@@ -211,6 +211,30 @@ class BoardIndexTest {
   }
 
   @Test
+  void anotherTaskArrayPath_hasItsOwnLayout() throws IOException {
+    Path file = dir.resolve("tasks.json");
+    Files.writeString(
+        file, "{\"tasks\": [{\"id\": \"A\", \"n\": 0}], \"archive\": [{\"id\": \"B\", \"n\": 0}]}");
+    Board tasks = indexed(file, "state");
+    Board archive =
+        new Board(file, ArrayPath.parse("$.archive"), dir.resolve("state"), Clock.systemUTC());
+    archive.indexFrom(0);
+
+    tasks.patch("A", Patch.empty().set("n", Json.valueOf("1")));
+    assertThrows(
+        TaskNotFoundException.class,
+        () -> archive.patch("A", Patch.empty().set("n", Json.valueOf("2"))),
+        "A is in tasks, not in archive");
+    archive.add(Json.MAPPER.createObjectNode().put("id", "C"));
+    tasks.patch("A", Patch.empty().set("n", Json.valueOf("3")));
+
+    JsonNode root = Json.MAPPER.readTree(file.toFile());
+    assertEquals(3, root.get("tasks").get(0).get("n").asInt());
+    assertEquals(1, root.get("tasks").size());
+    assertEquals("C", root.get("archive").get(1).get("id").asText());
+  }
+
+  @Test
   void tornOrForeignIndexFile_isIgnored() throws IOException {
     Path file = dir.resolve("tasks.json");
     Files.writeString(file, "[{\"id\": 1, \"status\": \"pending\"}, {\"id\": 2}]");

@@ -218,7 +218,8 @@ class SyntheticBoardsTest {
     Path staged = dir.resolve(".tasks.json.0b6f2c1e-8d7a-4e55-9a59-1c1f0d0a3e21.bak");
     Path notOurs = dir.resolve(".tasks.json.keep");
     Path otherFile = dir.resolve(".notes.md.4711.tmp");
-    for (Path p : List.of(temp, staged, notOurs, otherFile)) {
+    Path otherBoard = dir.resolve(".tasks.json.v2.4711.tmp"); // tasks.json.v2's, another lock
+    for (Path p : List.of(temp, staged, notOurs, otherFile, otherBoard)) {
       Files.writeString(p, "left over");
     }
 
@@ -228,7 +229,25 @@ class SyntheticBoardsTest {
     assertFalse(Files.exists(staged), "the staged backup is gone");
     assertTrue(Files.exists(notOurs), "a name this protocol does not make stays");
     assertTrue(Files.exists(otherFile), "another file's temp stays");
+    assertTrue(Files.exists(otherBoard), "a board named tasks.json.v2 keeps its temp file");
     assertEquals("[{\"id\": \"A\", \"n\": 1}]", Files.readString(file));
+  }
+
+  @Test
+  void patchGivingATaskAnotherTasksId_isRefusedAndWritesNothing() throws IOException {
+    String text = "[{\"id\": \"A\"}, {\"id\": \"B\"}]";
+    Path file = write(text);
+    BoardException e =
+        assertThrows(
+            BoardException.class,
+            () -> board(file).patch("B", Patch.empty().set("id", Json.valueOf("\"A\""))));
+    assertEquals(
+        file
+            + ": the patch would give task B the id A, which another task has; choose an unused id",
+        e.getMessage());
+    assertEquals(text, Files.readString(file));
+    board(file).patch("B", Patch.empty().set("id", Json.valueOf("\"C\"")));
+    assertEquals("[{\"id\": \"A\"}, {\"id\": \"C\"}]", Files.readString(file));
   }
 
   @Test
