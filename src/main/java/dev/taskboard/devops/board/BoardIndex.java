@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -347,6 +350,28 @@ final class BoardIndex {
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temp);
+    }
+    removeStaleTemps();
+  }
+
+  /**
+   * Temp files of this index that a process killed while writing it left behind: any over a minute
+   * old (a write takes milliseconds; index writes take no lock to tell them apart).
+   */
+  private void removeStaleTemps() throws IOException {
+    String prefix = "." + file.getFileName();
+    FileTime minuteAgo = FileTime.from(Instant.now().minusSeconds(60));
+    try (DirectoryStream<Path> temps =
+        Files.newDirectoryStream(
+            file.getParent(),
+            p ->
+                p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().endsWith(".tmp"))) {
+      for (Path temp : temps) {
+        if (Files.getLastModifiedTime(temp).compareTo(minuteAgo) < 0) {
+          Files.deleteIfExists(temp);
+        }
+      }
     }
   }
 

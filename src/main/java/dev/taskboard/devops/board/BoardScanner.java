@@ -544,7 +544,12 @@ final class BoardScanner {
       System.arraycopy(separator, 0, pattern, 1, separator.length);
       pattern[pattern.length - 1] = '{';
       long from = Math.max(size / 2, secondStart);
-      SECOND_HALVES.execute(() -> readSecondHalf(first, arrayOpen, pattern, from));
+      try {
+        SECOND_HALVES.execute(() -> readSecondHalf(first, arrayOpen, pattern, from));
+      } catch (RuntimeException | OutOfMemoryError noThread) {
+        second.complete(null); // no second thread: the first half reads alone
+        chosen.complete(null);
+      }
     }
 
     private void readSecondHalf(BoardScanner first, long arrayOpen, byte[] pattern, long from) {

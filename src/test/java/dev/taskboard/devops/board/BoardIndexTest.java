@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -232,6 +233,25 @@ class BoardIndexTest {
     assertEquals(3, root.get("tasks").get(0).get("n").asInt());
     assertEquals(1, root.get("tasks").size());
     assertEquals("C", root.get("archive").get(1).get("id").asText());
+  }
+
+  @Test
+  void aTempFileAKilledIndexWriteLeft_isRemovedOnceItIsStale() throws IOException {
+    Path file = dir.resolve("tasks.json");
+    Files.writeString(file, "[{\"id\": \"A\", \"n\": 0}]");
+    Board board = indexed(file, "state");
+    board.patch("A", Patch.empty().set("n", Json.valueOf("1")));
+    Path indexFile = BoardIndex.of(board.stateDir(), file.toRealPath(), ArrayPath.auto()).file();
+    Path stale = indexFile.resolveSibling("." + indexFile.getFileName() + "123.tmp");
+    Path fresh = indexFile.resolveSibling("." + indexFile.getFileName() + "456.tmp");
+    Files.writeString(stale, "torn");
+    Files.writeString(fresh, "being written");
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(3600)));
+
+    board.patch("A", Patch.empty().set("n", Json.valueOf("2")));
+
+    assertFalse(Files.exists(stale), "an hour-old temp file is gone");
+    assertTrue(Files.exists(fresh), "a temp file another process may be writing stays");
   }
 
   @Test
