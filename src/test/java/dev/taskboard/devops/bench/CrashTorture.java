@@ -1525,7 +1525,7 @@ public final class CrashTorture {
         .append(cycles.stream().filter(c -> c.writerFiles() > 0).count())
         .append(" (")
         .append(writerFiles().size())
-        .append(" such file(s) there at the end; nothing removes them) |\n");
+        .append(" such file(s) there at the end; the next write removes them) |\n");
     r.append("| unparseable journal lines (torn appends), most seen at once | ")
         .append(torn)
         .append(" |\n");
@@ -1622,10 +1622,12 @@ public final class CrashTorture {
             + " `LeftoverStepTest`). In this run the worker's log names exactly the "
             + fates.getOrDefault("killed by the worker", 0)
             + " steps it really killed.\n"
-            + "- **Noticed, not changed:** a kill inside a board write leaves its temp file"
-            + " (`.tasks.json.*.tmp`) or staged backup (`.tasks.json.*.bak`) beside the board, and"
-            + " nothing removes them later (the row above counts them). They are hidden files the"
-            + " board readers ignore; only the disk space is lost.\n\n");
+            + "- **Found, then fixed:** a kill inside a board write left its temp file"
+            + " (`.tasks.json.*.tmp`, a whole copy of the board) or staged backup"
+            + " (`.tasks.json.*.bak`) beside the board for good. A writer that has just taken the"
+            + " lock now removes them (`AtomicReplace.removeLeftovers`; regression test"
+            + " `SyntheticBoardsTest.tempFilesAKilledWriterLeft_areRemovedByTheNextWrite`); the"
+            + " row above counts the kills that left one.\n\n");
 
     r.append("## Per kill\n\n");
     r.append(
