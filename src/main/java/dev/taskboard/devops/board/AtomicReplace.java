@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -268,19 +269,24 @@ public final class AtomicReplace {
   }
 
   static boolean unchanged(Path real, FileState read) throws IOException {
-    FileState now;
+    return unchanged(real, read, new long[0]).isPresent();
+  }
+
+  /**
+   * Whether {@code real} is still the version {@code read} (cheap attributes first, then every
+   * byte's checksum, in one read); when it is, the checksums of its pieces between {@code cuts}
+   * (see {@link FileState#pieces}).
+   */
+  static Optional<FileState.Pieces> unchanged(Path real, FileState read, long[] cuts)
+      throws IOException {
     try {
-      now = FileState.attributesOf(real);
+      if (!FileState.attributesOf(real).withChecksum(read.crc32c()).sameVersionAs(read)) {
+        return Optional.empty();
+      }
+      FileState.Pieces now = FileState.pieces(real, cuts);
+      return now.state().sameVersionAs(read) ? Optional.of(now) : Optional.empty();
     } catch (NoSuchFileException removed) {
-      return false;
-    }
-    if (!now.withChecksum(read.crc32c()).sameVersionAs(read)) {
-      return false;
-    }
-    try {
-      return FileState.of(real).sameVersionAs(read);
-    } catch (NoSuchFileException removed) {
-      return false;
+      return Optional.empty();
     }
   }
 

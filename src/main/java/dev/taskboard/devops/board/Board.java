@@ -58,8 +58,8 @@ public final class Board {
 
   /**
    * Waits up to {@code timeout} for the board housekeeping done off the caller's time (removing
-   * backups beyond the last five); a process should call it before it exits. Returns whether all of
-   * it was done.
+   * backups beyond the last five, writing the index of a version just read); a process should call
+   * it before it exits. Returns whether all of it was done.
    */
   public static boolean awaitBackgroundWork(Duration timeout) {
     return Housekeeping.await(timeout);

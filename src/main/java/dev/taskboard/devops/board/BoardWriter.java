@@ -200,18 +200,11 @@ final class BoardWriter {
       cuts[2 * i] = splices.get(i).start();
       cuts[2 * i + 1] = splices.get(i).end();
     }
-    FileState.Pieces now;
-    try {
-      if (!FileState.attributesOf(real).withChecksum(read.crc32c()).sameVersionAs(read)) {
-        return OptionalLong.empty();
-      }
-      now = FileState.pieces(real, cuts);
-    } catch (NoSuchFileException removed) {
+    Optional<FileState.Pieces> unchanged = AtomicReplace.unchanged(real, read, cuts);
+    if (unchanged.isEmpty()) {
       return OptionalLong.empty();
     }
-    if (!now.state().sameVersionAs(read)) {
-      return OptionalLong.empty();
-    }
+    FileState.Pieces now = unchanged.get();
     long crc = now.crcs()[0];
     for (int i = 0; i < splices.size(); i++) {
       byte[] replacement = splices.get(i).replacement();

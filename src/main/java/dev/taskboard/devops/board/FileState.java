@@ -33,17 +33,7 @@ record FileState(Object fileKey, long size, long modifiedNanos, long crc32c) {
   }
 
   static FileState of(Path file) throws IOException {
-    FileState attributes = attributesOf(file);
-    CRC32C crc = new CRC32C();
-    ByteBuffer buffer = BUFFER.get().clear();
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (in.read(buffer) >= 0) {
-        buffer.flip();
-        crc.update(buffer);
-        buffer.clear();
-      }
-    }
-    return attributes.withChecksum(crc.getValue());
+    return pieces(file, new long[0]).state();
   }
 
   /**
