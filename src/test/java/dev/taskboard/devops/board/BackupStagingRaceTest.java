@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,12 +72,22 @@ class BackupStagingRaceTest {
   @Test
   void patch_renameWhileTheBackupIsStaged_keepsTheForeignEditAndAppliesThePatch()
       throws IOException {
-    ForeignRename foreign = new ForeignRename(file.toRealPath());
+    // ForeignWriter adds reviewed_by to TASK-003 and renames its re-formatted board over the path.
+    OnceRename foreign =
+        new OnceRename(
+            Set.of(file.toRealPath()),
+            real ->
+                ForeignWriter.main(
+                    new String[] {
+                      "rename", real.toString(), "TASK-003", "reviewed_by", "\"Code-Reviewer\""
+                    }));
     BoardWriter.backupStaged = foreign;
 
     board.patch("TASK-002", CLAIM);
 
     assertEquals(1, foreign.renames, "the foreign rename happened once");
+    assertFalse(
+        Arrays.equals(BOARD.getBytes(UTF_8), foreign.wrote), "the foreign write changed it");
     byte[] done = Files.readAllBytes(file);
     JsonNode tasks = JACKSON.readTree(done); // the file parses
     assertEquals(
@@ -116,38 +125,6 @@ class BackupStagingRaceTest {
           .map(f -> f.getFileName().toString())
           .filter(n -> n.startsWith(".tasks.json") || n.endsWith("~"))
           .toList();
-    }
-  }
-
-  /**
-   * The hook: on its first call for this board, {@link ForeignWriter} adds {@code reviewed_by} to
-   * TASK-003 and renames its re-formatted board over the path; later calls do nothing.
-   */
-  private static final class ForeignRename implements Consumer<Path> {
-    private final Path real;
-    int renames;
-    byte[] wrote;
-
-    ForeignRename(Path real) {
-      this.real = real;
-    }
-
-    @Override
-    public void accept(Path staged) {
-      if (renames > 0 || !staged.equals(real)) {
-        return;
-      }
-      renames++;
-      try {
-        ForeignWriter.main(
-            new String[] {
-              "rename", real.toString(), "TASK-003", "reviewed_by", "\"Code-Reviewer\""
-            });
-        wrote = Files.readAllBytes(real);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      assertFalse(Arrays.equals(BOARD.getBytes(UTF_8), wrote), "the foreign write changed it");
     }
   }
 }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ForeignWriterRaceTest {
   private static final ObjectMapper JACKSON = new ObjectMapper();
 
-  private static final String BOARD =
+  static final String BOARD =
       "[\n"
           + "  {\n"
           + "    \"id\": \"TASK-001\",\n"
@@ -52,7 +52,7 @@ class ForeignWriterRaceTest {
           + "]\n";
 
   /** The worker's claim of TASK-002: a compare-and-set on its status. */
-  private static final Patch CLAIM =
+  static final Patch CLAIM =
       Patch.empty()
           .set("status", TextNode.valueOf("in_progress"))
           .set("claimed_by", TextNode.valueOf("devops-worker@host"))

@@ -9,16 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,30 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ScanRenameRaceTest {
   private static final ObjectMapper JACKSON = new ObjectMapper();
 
-  private static final String BOARD =
-      "[\n"
-          + "  {\n"
-          + "    \"id\": \"TASK-001\",\n"
-          + "    \"type\": \"feature\",\n"
-          + "    \"status\": \"done\",\n"
-          + "    \"agent\": \"Task-Coder\"\n"
-          + "  },\n"
-          + "  {\n"
-          + "    \"id\": \"TASK-002\",\n"
-          + "    \"type\": \"deployment_staging\",\n"
-          + "    \"status\": \"pending\",\n"
-          + "    \"agent\": \"DevOps-Engineer\",\n"
-          + "    \"payload\": {\"title\": \"Caf\\u00e9 release\", \"release\": \"1.4.0\"}\n"
-          + "  },\n"
-          + "  {\"id\": \"TASK-003\", \"type\": \"bug_fix\", \"status\": \"pending\"}\n"
-          + "]\n";
+  /** The board and the claim the lock-ignoring writer races in {@link ForeignWriterRaceTest}. */
+  private static final String BOARD = ForeignWriterRaceTest.BOARD;
 
-  /** The worker's claim of TASK-002: a compare-and-set on its status. */
-  private static final Patch CLAIM =
-      Patch.empty()
-          .set("status", TextNode.valueOf("in_progress"))
-          .set("claimed_by", TextNode.valueOf("devops-worker@host"))
-          .expect("status", TextNode.valueOf("pending"));
+  private static final Patch CLAIM = ForeignWriterRaceTest.CLAIM;
 
   @TempDir Path dir;
 
@@ -88,7 +65,7 @@ class ScanRenameRaceTest {
   @Test
   void patch_renameOfALongerVersionBetweenAttributesAndOpen_reappliesOnTheNewVersion()
       throws IOException {
-    Rename foreign =
+    OnceRename foreign =
         stage(
             real -> ForeignWriter.main(args("rename", real, "TASK-003", "reviewed_by", "\"QA\"")));
 
@@ -106,7 +83,7 @@ class ScanRenameRaceTest {
   @Test
   void patch_renameOfAShorterVersionBetweenAttributesAndOpen_reappliesOnTheNewVersion()
       throws IOException {
-    Rename foreign =
+    OnceRename foreign =
         stage(
             real -> {
               ArrayNode tasks = (ArrayNode) JACKSON.readTree(real.toFile());
@@ -120,7 +97,7 @@ class ScanRenameRaceTest {
     assertPatchedOnTopOf(foreign, written);
   }
 
-  private void assertPatchedOnTopOf(Rename foreign, Task written) throws IOException {
+  private void assertPatchedOnTopOf(OnceRename foreign, Task written) throws IOException {
     assertEquals(1, foreign.renames, "the foreign rename happened once");
     byte[] done = Files.readAllBytes(file);
     JsonNode tasks = JACKSON.readTree(done); // the file parses
@@ -144,7 +121,7 @@ class ScanRenameRaceTest {
    */
   @Test
   void read_renameBetweenAttributesAndOpen_stampNeverVouchesForUnreadContent() throws IOException {
-    Rename foreign =
+    OnceRename foreign =
         stage(
             real -> ForeignWriter.main(args("rename", real, "TASK-002", "release_notes", "\"n\"")));
 
@@ -170,7 +147,7 @@ class ScanRenameRaceTest {
     String empty = "{\"tasks\": []}\n";
     String longer = "{\"tasks\": [], \"sprint\": \"S-7\"}\n";
     Files.writeString(file, empty);
-    Rename foreign = stage(real -> renameOver(real, longer.getBytes(UTF_8)));
+    OnceRename foreign = stage(real -> renameOver(real, longer.getBytes(UTF_8)));
     ObjectNode task = JACKSON.createObjectNode().put("id", "T-1").put("status", "pending");
 
     board.add(task);
@@ -183,16 +160,12 @@ class ScanRenameRaceTest {
   }
 
   /** What the foreign writer does to the board's real path. */
-  private interface Write {
-    void to(Path real) throws Exception;
-  }
-
   /**
    * Installs the hook: the first scan of this board runs {@code write} between its attribute read
    * and its open; later scans (and scans of other files) pass untouched.
    */
-  private Rename stage(Write write) throws IOException {
-    Rename rename = new Rename(Set.copyOf(List.of(file, file.toRealPath())), write);
+  private OnceRename stage(OnceRename.Write write) throws IOException {
+    OnceRename rename = new OnceRename(Set.copyOf(List.of(file, file.toRealPath())), write);
     BoardScanner.betweenAttributesAndOpen = rename;
     return rename;
   }
@@ -206,34 +179,5 @@ class ScanRenameRaceTest {
     Path temp = real.resolveSibling(real.getFileName() + ".foreign~");
     Files.write(temp, content);
     Files.move(temp, real, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** The hook: the foreign write, on the first scan of the board only; keeps what it wrote. */
-  private static final class Rename implements Consumer<Path> {
-    private final Set<Path> board;
-    private final Write write;
-    int renames;
-    byte[] wrote;
-
-    Rename(Set<Path> board, Write write) {
-      this.board = Set.copyOf(board);
-      this.write = write;
-    }
-
-    @Override
-    public void accept(Path scanned) {
-      if (renames > 0 || !board.contains(scanned)) {
-        return;
-      }
-      renames++;
-      try {
-        write.to(scanned);
-        wrote = Files.readAllBytes(scanned);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }
