@@ -83,7 +83,15 @@ class Progress implements Closeable {
       out.flush();
     }
 
-    void draw() {
+    /**
+     * Synchronized with {@link #finished()} and a no-op once it ran: cancelling the schedule does
+     * not stop a draw already running on the ticker, which would otherwise print the line again
+     * after it was cleared.
+     */
+    synchronized void draw() {
+      if (drawing == null) {
+        return;
+      }
       out.print("\r\033[K" + line() + "\r");
       out.flush();
     }

@@ -42,6 +42,22 @@ class ProgressTest {
   }
 
   @Test
+  void aDrawThatRunsAfterFinished_leavesTheLineCleared() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Progress.OnTerminal p =
+        new Progress.OnTerminal(
+            new PrintStream(bytes, true, StandardCharsets.UTF_8),
+            new MutableClock(Instant.parse("2026-11-20T10:00:00Z")),
+            60);
+    p.started("TASK-004", "deploy#1", dir.resolve("none.log"));
+    p.finished();
+    p.draw(); // the ticker's last run, already under way when the schedule was cancelled
+    String shown = bytes.toString(StandardCharsets.UTF_8);
+    p.close();
+    assertEquals(true, shown.endsWith("\r\033[K"), "cleared at the end");
+  }
+
+  @Test
   void offATerminal_nothingIsShown() {
     Progress.NONE.started("T", "deploy#1", dir.resolve("none.log"));
     Progress.NONE.finished();
