@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import org.apache.commons.io.IOUtils;
@@ -59,7 +60,7 @@ final class BoardScanner {
   /** Whether the last scan in this JVM took a second half's tasks (tests, one thread). */
   static boolean lastScanWasSplit;
 
-  private static final ExecutorService SECOND_HALVES =
+  static final ExecutorService SECOND_HALVES =
       Executors.newCachedThreadPool(
           r -> {
             Thread t = new Thread(r, "board-scan-second-half");
@@ -117,6 +118,17 @@ final class BoardScanner {
     betweenAttributesAndOpen.accept(file);
     FileChannel channel = open();
     lastScanWasSplit = false;
+    if (FastScan.enabled) {
+      try {
+        Snapshot fast = FastScan.scan(file, channel, attributes, arrayPath, verdicts, alsoIds);
+        if (fast != null) {
+          return fast;
+        }
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    }
     if (attributes.size() >= splitFrom && Runtime.getRuntime().availableProcessors() > 1) {
       split = new Split(channel, attributes.size());
     }
@@ -495,6 +507,35 @@ final class BoardScanner {
   // two halves
 
   /**
+   * The offset of the '{' ending the first {@code pattern} in {@code channel} from {@code from} on,
+   * or -1 (also once {@code cancelled}).
+   */
+  static long find(FileChannel channel, byte[] pattern, long from, BooleanSupplier cancelled)
+      throws IOException {
+    ByteBuffer window = ByteBuffer.allocate(256 * 1024);
+    long position = from;
+    while (!cancelled.getAsBoolean()) {
+      window.clear();
+      int n = channel.read(window, position);
+      if (n < pattern.length) {
+        return -1;
+      }
+      byte[] b = window.array();
+      outer:
+      for (int i = 0; i + pattern.length <= n; i++) {
+        for (int j = 0; j < pattern.length; j++) {
+          if (b[i + j] != pattern[j]) {
+            continue outer;
+          }
+        }
+        return position + i + pattern.length - 1;
+      }
+      position += n - pattern.length + 1;
+    }
+    return -1;
+  }
+
+  /**
    * A scan in two halves. Once the first half has read two tasks, the separator between them is
    * known (say {@code ",\n "}); the second half looks for {@code "}" + separator + "{"} from the
    * middle of the file on, and reads from that '{' — with the bytes up to the task array's '[' in
@@ -554,7 +595,7 @@ final class BoardScanner {
 
     private void readSecondHalf(BoardScanner first, long arrayOpen, byte[] pattern, long from) {
       try {
-        long start = find(pattern, from);
+        long start = find(channel, pattern, from, () -> cancelled);
         if (start < 0 || cancelled) {
           second.complete(null);
           return;
@@ -588,31 +629,6 @@ final class BoardScanner {
         second.complete(null);
         chosen.complete(null);
       }
-    }
-
-    /** The offset of the '{' ending the first {@code pattern} from {@code from} on, or -1. */
-    private long find(byte[] pattern, long from) throws IOException {
-      ByteBuffer window = ByteBuffer.allocate(256 * 1024);
-      long position = from;
-      while (!cancelled) {
-        window.clear();
-        int n = channel.read(window, position);
-        if (n < pattern.length) {
-          return -1;
-        }
-        byte[] b = window.array();
-        outer:
-        for (int i = 0; i + pattern.length <= n; i++) {
-          for (int j = 0; j < pattern.length; j++) {
-            if (b[i + j] != pattern[j]) {
-              continue outer;
-            }
-          }
-          return position + i + pattern.length - 1;
-        }
-        position += n - pattern.length + 1;
-      }
-      return -1;
     }
 
     /** The second half's scan, once it is done; null when it failed or found no split point. */

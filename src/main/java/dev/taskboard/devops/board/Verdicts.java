@@ -25,6 +25,11 @@ final class Verdicts {
     this.names = filter.fields().map(f -> f.toArray(String[]::new)).orElse(null);
   }
 
+  /** Fresh verdicts for the same filter, for another thread (this memo is not thread-safe). */
+  Verdicts copy() {
+    return new Verdicts(filter);
+  }
+
   /** Whether the filter must see whole tasks ({@link #matches(ObjectNode)}). */
   boolean wholeTask() {
     return names == null;
@@ -33,6 +38,14 @@ final class Verdicts {
   /** An empty projection: one value per field the filter names, null where the task has none. */
   JsonNode[] newProjection() {
     return new JsonNode[names.length];
+  }
+
+  int fieldCount() {
+    return names.length;
+  }
+
+  String fieldName(int index) {
+    return names[index];
   }
 
   /** Where {@code name}'s value goes in a projection, or -1 when the filter does not name it. */

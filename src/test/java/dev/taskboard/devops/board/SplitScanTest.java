@@ -38,6 +38,7 @@ class SplitScanTest {
   void oneThreadAgain() {
     BoardScanner.splitFrom = BoardScanner.SPLIT_FROM_BYTES;
     BoardScanner.waitForSplitPoint = false;
+    FastScan.enabled = true;
   }
 
   @Test
@@ -115,16 +116,55 @@ class SplitScanTest {
         outcome(file));
   }
 
+  @Test
+  void contentAfterTheTaskArray_isStillReadOnceTheHalvesJoin() throws IOException {
+    // The second half stops at the array's ']'; what follows (the end of the board, valid or
+    // not) is read by the first half after it took the second half's tasks.
+    String[][] boards = {
+      {"[\n", "]\n"},
+      {"[\n", "]\nx"},
+      {"[\n", "]\n]"},
+      {"[\n", "] {}"},
+      {"{\"tasks\": [\n", "], \"more\": [1, {\"a\": 2}]}\n"},
+      {"{\"tasks\": [\n", "], \"more\": [1, 2}\n"},
+      {"{\"tasks\": [\n", "]"},
+      {"{\"master\": {\"tasks\": [\n", "]}, \"x\": \"\\u00e9\"}"},
+      // more after the array than the second half reads past it
+      {"{\"tasks\": [\n", "], \"log\": \"" + "x".repeat(300_000) + "\"}"},
+    };
+    int joined = 0;
+    for (String[] board : boards) {
+      StringBuilder text = new StringBuilder(board[0]);
+      for (int i = 1; i <= 20_000; i++) {
+        text.append("  {\"id\": \"T-").append(i).append("\", \"status\": \"pending\"}");
+        text.append(i < 20_000 ? ",\n" : "\n");
+      }
+      Path file = dir.resolve("after.json");
+      Files.writeString(file, text.append(board[1]));
+      boolean split = compare(file, board[0] + "…" + board[1]);
+      joined += split && !(outcome(file) instanceof String) ? 1 : 0;
+    }
+    assertEquals(4, joined, "the halves met on each of the four good boards");
+  }
+
   // ------------------------------------------------------------------------------------------
 
-  /** Scans {@code file} in one pass and in two halves; returns whether the halves met. */
+  /**
+   * Scans {@code file} in one pass and in two halves, with the Jackson scan and with the fast scan;
+   * returns whether the halves met in both.
+   */
   private static boolean compare(Path file, String what) throws IOException {
     BoardScanner.splitFrom = Long.MAX_VALUE;
+    FastScan.enabled = false;
     Object one = outcome(file);
     BoardScanner.splitFrom = 0;
-    Object two = outcome(file);
-    boolean split = BoardScanner.lastScanWasSplit;
-    assertEquals(one, two, what + ": " + file.getFileName());
+    boolean split = true;
+    for (boolean fast : new boolean[] {false, true}) {
+      FastScan.enabled = fast;
+      Object two = outcome(file);
+      split &= BoardScanner.lastScanWasSplit;
+      assertEquals(one, two, what + (fast ? " (fast scan): " : ": ") + file.getFileName());
+    }
     return split;
   }
 
