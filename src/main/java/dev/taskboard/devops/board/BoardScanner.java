@@ -333,20 +333,12 @@ final class BoardScanner {
       }
     }
     long firstLine = second.firstTask.getLineNr();
-    long lineShift = here.getLineNr() - firstLine;
-    long columnShift = here.getColumnNr() - second.firstTask.getColumnNr();
     int base = slots.size();
-    for (Slot s : theirs) {
-      slots.add(
-          s.id(),
-          s.numericId(),
-          s.idKey(),
-          s.start(),
-          s.end(),
-          s.line() + lineShift,
-          s.line() == firstLine ? s.column() + columnShift : s.column(),
-          s.status());
-    }
+    slots.appendAll(
+        theirs,
+        here.getLineNr() - firstLine,
+        firstLine,
+        here.getColumnNr() - second.firstTask.getColumnNr());
     for (Slot m : second.matches) {
       matches.add(slots.get(base + m.index()));
     }

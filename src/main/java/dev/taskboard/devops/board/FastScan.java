@@ -136,6 +136,7 @@ final class FastScan {
   private long line = 1;
   private long lineStart; // file offset of the current line's first byte
 
+  private final byte[] open = new byte[MAX_DEPTH]; // '{' or '[' per level in value()
   private final Slots slots = new Slots();
   private final List<Slot> matches = new ArrayList<>();
   private long arrayOpen = -1;
@@ -552,20 +553,8 @@ final class FastScan {
     long lineShift = line;
     long columnShift = at - lineStart;
     int before = slots.size();
-    for (Slot s : theirs.slots) {
-      int earlier =
-          slots.add(
-              s.id(),
-              s.numericId(),
-              s.idKey(),
-              s.start(),
-              s.end(),
-              s.line() + lineShift,
-              s.line() == 0 ? s.column() + columnShift : s.column(),
-              s.status());
-      if (earlier >= 0) {
-        throw GiveUp.INSTANCE; // the same id in both halves: Jackson's scan reports it
-      }
+    if (slots.appendAll(theirs.slots, lineShift, 0, columnShift) >= 0) {
+      throw GiveUp.INSTANCE; // the same id in both halves: Jackson's scan reports it
     }
     for (Slot m : theirs.matches) {
       matches.add(slots.get(before + m.index()));
@@ -698,16 +687,12 @@ final class FastScan {
 
   /** Steps over one whole value (with whatever it nests), checking its grammar. */
   private void value() throws IOException {
-    byte[] open = null; // '{' or '[' per nesting level, made when first needed
     int depth = 0;
     while (true) {
       // at a value
       int c = peek();
       switch (c) {
         case '{', '[' -> {
-          if (open == null) {
-            open = new byte[MAX_DEPTH];
-          }
           if (depth == MAX_DEPTH) {
             throw GiveUp.INSTANCE;
           }

@@ -76,6 +76,31 @@ final class Slots extends AbstractList<Slot> implements RandomAccess {
     return -1;
   }
 
+  /**
+   * Appends {@code other}'s slots (a later part of the same board read apart), their lines moved by
+   * {@code lineShift} and those on {@code other}'s line {@code line} also by {@code columnShift}
+   * columns. Returns -1, or the index in {@code other} of a slot whose id is already here (and then
+   * only the slots before it were added).
+   */
+  int appendAll(Slots other, long lineShift, long line, long columnShift) {
+    for (int i = 0; i < other.size; i++) {
+      int earlier =
+          add(
+              other.ids[i],
+              (other.flags[i] & NUMERIC) != 0,
+              (other.flags[i] & TASK_ID_KEY) != 0 ? "task_id" : "id",
+              other.starts[i],
+              other.ends[i],
+              other.lines[i] + lineShift,
+              other.lines[i] == line ? other.columns[i] + columnShift : other.columns[i],
+              other.statuses[i]);
+      if (earlier >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** An independent copy (the ids, immutable, are shared). */
   Slots copy() {
     Slots c = new Slots(0);
