@@ -250,7 +250,7 @@ final class FastScan {
     while (true) {
       expect('"');
       mark = pos;
-      int flags = string();
+      int flags = name();
       String name = decode(mark, pos - 1, flags);
       mark = -1;
       whitespace();
@@ -416,7 +416,7 @@ final class FastScan {
    */
   private int member() throws IOException {
     mark = pos;
-    int flags = string();
+    int flags = name();
     int from = mark;
     int length = pos - 1 - from;
     mark = -1;
@@ -744,7 +744,7 @@ final class FastScan {
   private void memberName() throws IOException {
     expect('"');
     long from = base + pos;
-    string();
+    name();
     if (base + pos - from > MAX_NAME_BYTES) {
       throw GiveUp.INSTANCE;
     }
@@ -757,11 +757,28 @@ final class FastScan {
   private static final int NON_ASCII = 2;
 
   /**
+   * A {@code \\u} escape of a UTF-16 surrogate. Jackson takes a lone one in a value but refuses one
+   * in a member name ("Broken surrogate pair in field name"), so a name with any surrogate escape
+   * is left to it.
+   */
+  private static final int SURROGATE = 4;
+
+  /** After a member name's opening quote: {@link #string()}, for a name. */
+  private int name() throws IOException {
+    int flags = string();
+    if ((flags & SURROGATE) != 0) {
+      throw GiveUp.INSTANCE;
+    }
+    return flags;
+  }
+
+  /**
    * After a string's opening quote: checks it up to and past its closing quote; returns {@link
    * #ESCAPED} and {@link #NON_ASCII} flags.
    */
   private int string() throws IOException {
     int flags = 0;
+    long highEnd = -1; // the end of a \\u escape of a high surrogate not yet followed by a low one
     while (true) {
       // The common bytes with locals only: runs of ASCII, and whole UTF-8 sequences.
       byte[] b = buf;
@@ -810,7 +827,7 @@ final class FastScan {
       switch (k) {
         case QUOTE -> {
           pos = p + 1;
-          return flags;
+          return highEnd >= 0 ? flags | SURROGATE : flags; // a high half at the very end
         }
         case BACKSLASH -> {
           flags |= ESCAPED;
@@ -823,9 +840,23 @@ final class FastScan {
                 throw GiveUp.INSTANCE;
               }
             }
+            int unit = 0;
+            for (int i = 2; i < 6; i++) {
+              unit = unit << 4 | Character.digit(buf[pos + i], 16);
+            }
+            long here = base + pos;
+            if (unit >= 0xDC00 && unit <= 0xDFFF) {
+              flags |= highEnd == here ? 0 : SURROGATE; // a low half that ends a pair, or not
+              highEnd = -1;
+            } else {
+              flags |= highEnd >= 0 ? SURROGATE : 0; // a high half not followed by a low one
+              highEnd = unit >= 0xD800 && unit <= 0xDBFF ? here + 6 : -1;
+            }
             pos += 6;
           } else if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n'
               || x == 'r' || x == 't') {
+            flags |= highEnd >= 0 ? SURROGATE : 0;
+            highEnd = -1;
             pos += 2;
           } else {
             throw GiveUp.INSTANCE;
