@@ -116,17 +116,17 @@ final class BoardIndex {
 
   /**
    * Remembers the layout of a version a read scanned in full: at once for this process, on file off
-   * the caller's time (a copy is written, since a change carries the remembered slots forward in
-   * place), unless by then the board on disk is another version.
+   * the caller's time, unless by then the board on disk is another version.
    */
   void remember(Snapshot s) {
     if (s.state.crc32c() == FileState.NO_CHECKSUM) {
       return;
     }
-    // The process keeps a copy: a change carries it forward in place, while the reader (and the
-    // write below) may still be going through the scan's own slots.
-    RECENT.put(file, new Layout(s.state, s.arrayOpen, s.arrayClose, s.slots.copy()));
+    // The scan's own slots, shared with the reader and the write below: nothing changes them in
+    // place (a change carries a copy forward, see follow), so no copy is needed here — a 100 MB
+    // board's slots are ~6 MB, and a 64 MB heap feels each one.
     Layout copy = new Layout(s.state, s.arrayOpen, s.arrayClose, s.slots);
+    RECENT.put(file, copy);
     Path board = s.file;
     Housekeeping.later(
         () -> {
@@ -180,9 +180,12 @@ final class BoardIndex {
   // ------------------------------------------------------------------------------------------
   // carrying a layout over one splice
 
-  /** The layout after {@code splice}, made by moving {@code before}'s slots in place. */
+  /**
+   * The layout after {@code splice}: {@code before}'s slots, copied (a reader, the index write or
+   * the remembered layout may still be going through them), then moved.
+   */
   private Layout follow(Snapshot before, Splice splice, FileState written) throws IOException {
-    Slots slots = before.slots;
+    Slots slots = before.slots.copy();
     if (slots.isEmpty()) {
       return null;
     }
@@ -413,21 +416,22 @@ final class BoardIndex {
     out.writeVarint(slots.size());
     long previousEnd = 0;
     long previousLine = 0;
-    for (Slot slot : slots) {
-      out.writeText(slot.id());
+    for (int i = 0; i < slots.size(); i++) { // by column: no Slot record per task
+      String status = slots.status(i);
+      out.writeText(slots.id(i));
       out.writeByte(
-          (slot.numericId() ? NUMERIC : 0)
-              | ("task_id".equals(slot.idKey()) ? TASK_ID_KEY : 0)
-              | (slot.status() == null ? 0 : HAS_STATUS));
-      if (slot.status() != null) {
-        out.writeVarint(codes.get(slot.status()));
+          (slots.numericId(i) ? NUMERIC : 0)
+              | (slots.taskIdKey(i) ? TASK_ID_KEY : 0)
+              | (status == null ? 0 : HAS_STATUS));
+      if (status != null) {
+        out.writeVarint(codes.get(status));
       }
-      out.writeVarint(slot.start() - previousEnd);
-      out.writeVarint(slot.length());
-      out.writeVarint(slot.line() - previousLine);
-      out.writeVarint(slot.column());
-      previousEnd = slot.end();
-      previousLine = slot.line();
+      out.writeVarint(slots.start(i) - previousEnd);
+      out.writeVarint(slots.end(i) - slots.start(i));
+      out.writeVarint(slots.line(i) - previousLine);
+      out.writeVarint(slots.column(i));
+      previousEnd = slots.end(i);
+      previousLine = slots.line(i);
     }
     return out.withChecksum();
   }

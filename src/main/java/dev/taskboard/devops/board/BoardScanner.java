@@ -499,6 +499,31 @@ final class BoardScanner {
   // two halves
 
   /**
+   * The checksum of bytes {@code [0, at)} of {@code channel}, read again, if bytes {@code [0, end)}
+   * still have the checksum {@code whole} (the bytes a first half parsed); else empty.
+   */
+  static OptionalLong checksumBefore(FileChannel channel, long at, long end, long whole)
+      throws IOException {
+    CRC32C before = new CRC32C();
+    CRC32C after = new CRC32C();
+    ByteBuffer window = ByteBuffer.allocate(256 * 1024);
+    long position = 0;
+    while (position < end) {
+      window.clear().limit((int) Math.min(window.capacity(), end - position));
+      int n = channel.read(window, position);
+      if (n <= 0) {
+        return OptionalLong.empty();
+      }
+      int toBefore = (int) Math.max(0, Math.min(n, at - position));
+      before.update(window.array(), 0, toBefore);
+      after.update(window.array(), toBefore, n - toBefore);
+      position += n;
+    }
+    boolean same = Crc32c.combine(before.getValue(), after.getValue(), end - at) == whole;
+    return same ? OptionalLong.of(before.getValue()) : OptionalLong.empty();
+  }
+
+  /**
    * The offset of the '{' ending the first {@code pattern} in {@code channel} from {@code from} on,
    * or -1 (also once {@code cancelled}).
    */
@@ -639,23 +664,7 @@ final class BoardScanner {
       if (exact.isPresent()) {
         return exact;
       }
-      long end = firstHalf.position();
-      CRC32C before = new CRC32C();
-      CRC32C after = new CRC32C();
-      byte[] buffer = new byte[64 * 1024];
-      long position = 0;
-      try (InputStream in = new PositionalInputStream(channel, 0, end)) {
-        for (int n; (n = in.read(buffer)) > 0; position += n) {
-          int toBefore = (int) Math.max(0, Math.min(n, at - position));
-          before.update(buffer, 0, toBefore);
-          after.update(buffer, toBefore, n - toBefore);
-        }
-      }
-      boolean same =
-          position == end
-              && Crc32c.combine(before.getValue(), after.getValue(), end - at)
-                  == firstHalf.checksum();
-      return same ? OptionalLong.of(before.getValue()) : OptionalLong.empty();
+      return checksumBefore(channel, at, firstHalf.position(), firstHalf.checksum());
     }
 
     /** The whole file's checksum, from the first half's before the split and the second half's. */

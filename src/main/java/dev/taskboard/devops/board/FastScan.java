@@ -147,12 +147,14 @@ final class FastScan {
   private final int[] wantedRoles;
   private final int[] wantedFields;
   private final TextCache texts = new TextCache();
+  private final JsonNode[] projection; // one per scan, filled per task
 
   private FastScan(FileChannel channel, ArrayPath arrayPath, Verdicts verdicts, Set<String> also) {
     this.channel = channel;
     this.arrayPath = arrayPath;
     this.verdicts = verdicts;
     this.alsoIds = also;
+    this.projection = verdicts == null || verdicts.wholeTask() ? null : verdicts.newProjection();
     List<String> names = new ArrayList<>(List.of("id", "task_id", "status"));
     if (verdicts != null && !verdicts.wholeTask()) {
       for (int i = 0; i < verdicts.fieldCount(); i++) {
@@ -340,7 +342,10 @@ final class FastScan {
       taskIdNode = whole.get("task_id");
       status = whole.get("status");
     } else {
-      projected = verdicts == null ? null : verdicts.newProjection();
+      projected = projection;
+      if (projected != null) {
+        Arrays.fill(projected, null); // reused: the verdict memo keeps copies
+      }
       pos++;
       whitespace();
       if (peek() == '}') {
@@ -586,23 +591,7 @@ final class FastScan {
     if (headStopped && headLength == at) {
       return OptionalLong.of(head.getValue());
     }
-    CRC32C before = new CRC32C();
-    CRC32C after = new CRC32C();
-    ByteBuffer window = ByteBuffer.allocate(256 * 1024);
-    long position = 0;
-    while (position < checkedUpTo) {
-      window.clear().limit((int) Math.min(window.capacity(), checkedUpTo - position));
-      int n = channel.read(window, position);
-      if (n <= 0) {
-        return OptionalLong.empty();
-      }
-      int toBefore = (int) Math.max(0, Math.min(n, at - position));
-      before.update(window.array(), 0, toBefore);
-      after.update(window.array(), toBefore, n - toBefore);
-      position += n;
-    }
-    boolean same = Crc32c.combine(before.getValue(), after.getValue(), position - at) == checksum();
-    return same ? OptionalLong.of(before.getValue()) : OptionalLong.empty();
+    return BoardScanner.checksumBefore(channel, at, checkedUpTo, checksum());
   }
 
   /**

@@ -183,6 +183,30 @@ final class Slots extends AbstractList<Slot> implements RandomAccess {
     return ids[index];
   }
 
+  long start(int index) {
+    return starts[index];
+  }
+
+  long end(int index) {
+    return ends[index];
+  }
+
+  long line(int index) {
+    return lines[index];
+  }
+
+  long column(int index) {
+    return columns[index];
+  }
+
+  boolean numericId(int index) {
+    return (flags[index] & NUMERIC) != 0;
+  }
+
+  boolean taskIdKey(int index) {
+    return (flags[index] & TASK_ID_KEY) != 0;
+  }
+
   /** The status of the task at {@code index}, null when it has none. */
   String status(int index) {
     return statuses[index];

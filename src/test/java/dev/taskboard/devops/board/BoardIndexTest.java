@@ -275,6 +275,25 @@ class BoardIndexTest {
     assertIndexMatchesScan(file, board, false);
   }
 
+  @Test
+  void aChange_carriesACopyForward_notTheSlotsAnEarlierReadStillHolds() throws IOException {
+    Path file = dir.resolve("shared.json");
+    Files.writeString(
+        file,
+        "[\n  {\"id\": \"1\", \"status\": \"pending\"},\n  {\"id\": \"2\", \"status\":"
+            + " \"pending\"}\n]\n");
+    Board board = indexed(file, "shared-state");
+    board.select(TaskFilter.parse("[?(@.status == 'pending')]")); // remembered: the scan's slots
+    try (Snapshot held = index(file, board).orElseThrow()) {
+      List<Slot> before = List.copyOf(held.slots);
+
+      board.patch("1", Patch.empty().set("status", Json.valueOf("in_progress_for_a_while")));
+
+      assertEquals(before, List.copyOf(held.slots), "the slots a reader holds did not move");
+    }
+    assertIndexMatchesScan(file, board, false);
+  }
+
   // ------------------------------------------------------------------------------------------
 
   private Board indexed(Path file, String state) {
