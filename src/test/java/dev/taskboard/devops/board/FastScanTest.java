@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -114,25 +116,15 @@ class FastScanTest {
       }
       String member = random.nextBoolean() ? "x" : "agent"; // skipped, or a field the filter reads
       Path file = dir.resolve("token-" + seed + ".json");
-      List<Byte> bytes = new ArrayList<>();
-      for (byte b :
-          ("[\n  {\"id\": \"T-1\", \"status\": \"pending\", \"" + member + "\": ")
-              .getBytes(StandardCharsets.UTF_8)) {
-        bytes.add(b);
-      }
-      for (String t : tokens) {
-        for (byte b : t.getBytes(StandardCharsets.ISO_8859_1)) {
-          bytes.add(b);
-        }
-      }
-      for (byte b : "},\n  {\"id\": \"T-2\"}\n]\n".getBytes(StandardCharsets.UTF_8)) {
-        bytes.add(b);
-      }
-      byte[] out = new byte[bytes.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = bytes.get(i);
-      }
-      Files.write(file, out);
+      StringBuilder value = new StringBuilder();
+      tokens.forEach(value::append);
+      Files.write(
+          file,
+          concat(
+              ("[\n  {\"id\": \"T-1\", \"status\": \"pending\", \"" + member + "\": ")
+                  .getBytes(StandardCharsets.UTF_8),
+              value.toString().getBytes(StandardCharsets.ISO_8859_1),
+              "},\n  {\"id\": \"T-2\"}\n]\n".getBytes(StandardCharsets.UTF_8)));
       boolean jacksonRefuses = jacksonRefuses(file);
       boolean fastRead = compare(file, FILTERS[(int) (seed % 3)]);
       if (jacksonRefuses) {
@@ -294,6 +286,14 @@ class FastScanTest {
     }
   }
 
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
   private static String utf8(String s) {
     return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
@@ -378,21 +378,12 @@ class FastScanTest {
       })
   void invalidUtf8_makesTheFastScanGiveUp(String hex) throws IOException {
     Path file = dir.resolve("utf8.json");
-    List<Byte> bytes = new ArrayList<>();
-    for (byte b : "[{\"id\": \"T-1\", \"note\": \"a".getBytes(StandardCharsets.US_ASCII)) {
-      bytes.add(b);
-    }
-    for (String h : hex.split(" ")) {
-      bytes.add((byte) Integer.parseInt(h, 16));
-    }
-    for (byte b : "b\"}]".getBytes(StandardCharsets.US_ASCII)) {
-      bytes.add(b);
-    }
-    byte[] out = new byte[bytes.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = bytes.get(i);
-    }
-    Files.write(file, out);
+    Files.write(
+        file,
+        concat(
+            "[{\"id\": \"T-1\", \"note\": \"a".getBytes(StandardCharsets.US_ASCII),
+            HexFormat.ofDelimiter(" ").parseHex(hex),
+            "b\"}]".getBytes(StandardCharsets.US_ASCII)));
     assertNull(fast(file, FILTERS[0]), hex);
   }
 
