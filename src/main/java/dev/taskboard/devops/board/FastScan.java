@@ -30,8 +30,12 @@ import java.util.zip.CRC32C;
  * syntax error, a task without id, a duplicate id, a status that is not text — makes it give up
  * ({@link #scan} returns null) and leaves the file to the Jackson scan, which reads it again from
  * the start and says exactly what is wrong and where. So it never accepts a board the Jackson scan
- * refuses, and for a board both accept they report the same (differential tests in {@code
- * FastScanTest}, fuzzed in {@code BoardFuzzTest}).
+ * refuses, and for a board both accept they report the same (differential tests and a token-level
+ * fuzz in {@code FastScanTest}; {@code SplitScanTest} and {@code BoardFuzzTest} run through it).
+ *
+ * <p>Boards from {@link BoardScanner#splitFrom} bytes on are read by two threads ({@link
+ * SecondHalf}), with the same rule as the Jackson scan's split: the second half's tasks are taken
+ * only when the first half arrives at a task starting exactly where the second half began.
  *
  * <p>Why: in the Jackson scan two thirds of the time went to tokenizing values nobody reads —
  * decoding skipped strings and interning every field name of every task.
@@ -60,21 +64,27 @@ final class FastScan {
 
   static {
     for (int c = 0; c < 256; c++) {
-      IN_STRING[c] =
-          c < 0x20
-              ? CONTROL
-              : c == '"'
-                  ? QUOTE
-                  : c == '\\'
-                      ? BACKSLASH
-                      : c < 0x80
-                          ? PLAIN
-                          : c >= 0xC2 && c <= 0xDF
-                              ? LEAD2
-                              : c >= 0xE0 && c <= 0xEF
-                                  ? LEAD3
-                                  : c >= 0xF0 && c <= 0xF4 ? LEAD4 : INVALID;
+      IN_STRING[c] = classInString(c);
     }
+  }
+
+  private static byte classInString(int c) {
+    if (c < 0x20) {
+      return CONTROL;
+    } else if (c == '"') {
+      return QUOTE;
+    } else if (c == '\\') {
+      return BACKSLASH;
+    } else if (c < 0x80) {
+      return PLAIN;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      return LEAD2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      return LEAD3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      return LEAD4;
+    }
+    return INVALID; // a continuation byte, C0/C1 (overlong) or F5-FF
   }
 
   // The range of a UTF-8 lead byte's second byte: no overlong forms, no UTF-16 surrogates, nothing
