@@ -1,9 +1,6 @@
 package dev.taskboard.devops.board;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,22 +12,19 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.testing.WatchingReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -162,10 +156,8 @@ class MultiProcessPatchTest {
    * unchanged is not parsed again). It blocks on file events instead of spinning, so eight writers
    * on two cores keep the CPU.
    */
-  private static final class BoardPoller implements Runnable, AutoCloseable {
+  private static final class BoardPoller extends WatchingReader {
     final Path board;
-    final WatchService watch;
-    final CountDownLatch firstRead = new CountDownLatch(1);
     int reads;
     int versions;
     int failures;
@@ -175,34 +167,12 @@ class MultiProcessPatchTest {
     private byte[] last;
 
     BoardPoller(Path board) throws IOException {
+      super(board);
       this.board = board;
-      this.watch = board.getFileSystem().newWatchService();
-      board.getParent().register(watch, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
     }
 
     @Override
-    public void run() {
-      read();
-      firstRead.countDown();
-      try {
-        while (true) {
-          WatchKey key = watch.take();
-          key.pollEvents();
-          key.reset();
-          read();
-        }
-      } catch (ClosedWatchServiceException | InterruptedException stopped) {
-        // close() ends the loop
-      }
-    }
-
-    /** Stops the reader; it has read every version it was woken for. */
-    @Override
-    public void close() throws IOException {
-      watch.close();
-    }
-
-    private void read() {
+    protected void read() {
       reads++;
       byte[] bytes;
       try {

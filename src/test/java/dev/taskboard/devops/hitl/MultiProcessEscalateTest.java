@@ -1,30 +1,24 @@
 package dev.taskboard.devops.hitl;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.taskboard.devops.testing.WatchingReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -137,43 +131,20 @@ class MultiProcessEscalateTest {
    * new version: valid UTF-8, the three sections, unique ids, whole worker entries, and never fewer
    * entries than the version before. It blocks on file events instead of spinning.
    */
-  private static final class Reader implements Runnable, AutoCloseable {
+  private static final class Reader extends WatchingReader {
     final HumanRequests requests;
-    final WatchService watch;
-    final CountDownLatch firstRead = new CountDownLatch(1);
     final List<String> failures = new ArrayList<>();
     int versions;
     private int lastCount;
     private String last;
 
     Reader(Path file) throws IOException {
+      super(file);
       this.requests = new HumanRequests(file, HumanRequestsTest.CLOCK);
-      this.watch = file.getFileSystem().newWatchService();
-      file.getParent().register(watch, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
     }
 
     @Override
-    public void run() {
-      read();
-      firstRead.countDown();
-      try {
-        while (true) {
-          WatchKey key = watch.take();
-          key.pollEvents();
-          key.reset();
-          read();
-        }
-      } catch (ClosedWatchServiceException | InterruptedException stopped) {
-        // close() ends the loop
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      watch.close();
-    }
-
-    private void read() {
+    protected void read() {
       try {
         String text = Files.readString(requests.file());
         if (text.equals(last)) {
