@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.taskboard.devops.testing.ForeignWrite;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -174,52 +174,6 @@ class ForeignWriterRaceTest {
       List<Path> all = backups.toList();
       assertEquals(1, all.size(), all.toString());
       return all.get(0);
-    }
-  }
-
-  /**
-   * The hook: on its first run it starts the foreign writer and waits for it to exit, then keeps
-   * what the board holds; later runs only count.
-   */
-  private static final class ForeignWrite implements Runnable {
-    private final List<String> command;
-    private final Path file;
-    private final Path log;
-    int calls;
-    int exitCode = -1;
-    String output = "";
-    byte[] wrote;
-
-    ForeignWrite(List<String> command, Path file, Path log) {
-      this.command = List.copyOf(command);
-      this.file = file;
-      this.log = log;
-    }
-
-    @Override
-    public void run() {
-      if (calls++ > 0) {
-        return;
-      }
-      try {
-        Process process =
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          throw new IllegalStateException("ForeignWriter did not finish");
-        }
-        exitCode = process.exitValue();
-        output = Files.readString(log);
-        wrote = Files.exists(file) ? Files.readAllBytes(file) : null;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
     }
   }
 }

@@ -3,8 +3,8 @@ package dev.taskboard.devops.hitl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskboard.devops.testing.ForeignWrite;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,12 +42,15 @@ class ForeignWriterRaceTest {
     Entry entry = requests.escalate(HumanRequestsTest.APPROVAL);
 
     assertEquals(0, foreign.exitCode, foreign.output);
-    assertTrue(foreign.wrote.contains(ForeignRequestsWriter.ENTRY), foreign.wrote);
+    assertTrue(foreign.wroteText().contains(ForeignRequestsWriter.ENTRY), foreign.wroteText());
     assertEquals(1, requests.collisions());
     assertEquals(2, foreign.calls, "one check failed, the second attempt committed");
     assertEquals(
-        foreign.wrote.replace(
-            "**Status:** Pending\n", "**Status:** Pending\n\n" + HumanRequestsTest.APPROVAL_ENTRY),
+        foreign
+            .wroteText()
+            .replace(
+                "**Status:** Pending\n",
+                "**Status:** Pending\n\n" + HumanRequestsTest.APPROVAL_ENTRY),
         Files.readString(file));
     assertEquals("HITL-001", entry.id());
     assertEquals(List.of("human-requests.md", "human-requests.md.lock"), filesIn(dir));
@@ -90,52 +93,6 @@ class ForeignWriterRaceTest {
   private static List<String> filesIn(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(f -> f.getFileName().toString()).sorted().toList();
-    }
-  }
-
-  /**
-   * The hook: on its first run it starts the foreign writer and waits for it to exit, then keeps
-   * what the file holds; later runs only count.
-   */
-  private static final class ForeignWrite implements Runnable {
-    private final List<String> command;
-    private final Path file;
-    private final Path log;
-    int calls;
-    int exitCode = -1;
-    String output = "";
-    String wrote;
-
-    ForeignWrite(List<String> command, Path file, Path log) {
-      this.command = List.copyOf(command);
-      this.file = file;
-      this.log = log;
-    }
-
-    @Override
-    public void run() {
-      if (calls++ > 0) {
-        return;
-      }
-      try {
-        Process process =
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          throw new IllegalStateException("ForeignRequestsWriter did not finish");
-        }
-        exitCode = process.exitValue();
-        output = Files.readString(log);
-        wrote = Files.readString(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
     }
   }
 }
