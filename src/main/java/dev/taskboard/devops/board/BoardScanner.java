@@ -146,11 +146,7 @@ final class BoardScanner {
         lastScanWasSplit = true;
         return snapshot(channel, attributes.withChecksum(split.joinedChecksum));
       } catch (StreamConstraintsException e) {
-        throw new BoardException(
-            file,
-            "a value is longer than "
-                + Json.MAX_STRING_CHARS / (1024 * 1024)
-                + " MB of text; shorten it (the worker bounds its memory per entry)");
+        throw beyondLimits(e);
       } catch (JsonProcessingException e) {
         throw notJson(e);
       }
@@ -461,6 +457,28 @@ final class BoardScanner {
               + "); give one of them another id");
     }
     return text;
+  }
+
+  /** A value longer, a name longer, or nesting deeper than the JSON reader takes. */
+  private BoardException beyondLimits(StreamConstraintsException e) {
+    String reason = e.getOriginalMessage();
+    if (reason.contains("getMaxStringLength")) {
+      return new BoardException(
+          file,
+          "a value is longer than "
+              + Json.MAX_STRING_CHARS / (1024 * 1024)
+              + " MB of text; shorten it (the worker bounds its memory per entry)");
+    }
+    reason = reason.lines().findFirst().orElse("").strip();
+    int cut = reason.indexOf(", from `"); // "… allowed (1000, from `StreamReadConstraints…`)"
+    if (cut > 0) {
+      reason = reason.substring(0, cut) + ")";
+    }
+    JsonLocation where = e.getLocation();
+    String what = "beyond what the board reader takes (" + reason + "); shorten or flatten it";
+    return where == null
+        ? new BoardException(file, what)
+        : new BoardException(file, where.getLineNr(), where.getColumnNr(), what);
   }
 
   private UnreadableBoardException notJson(JsonProcessingException e) {

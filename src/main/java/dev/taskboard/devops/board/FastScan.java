@@ -24,14 +24,16 @@ import java.util.zip.CRC32C;
  * formed, without a tokenizer. Values the scan does not need (most of every task) are checked and
  * stepped over byte by byte; only the fields the filter names and the id and status are decoded.
  *
- * <p>It accepts a strict subset of what Jackson accepts (RFC 8259 with valid UTF-8, no deeper than
- * {@value #MAX_DEPTH}, names up to {@value #MAX_NAME_BYTES} bytes, numbers up to {@value
- * #MAX_NUMBER_BYTES} characters) and everything that board scan would report as a problem — a
- * syntax error, a task without id, a duplicate id, a status that is not text — makes it give up
- * ({@link #scan} returns null) and leaves the file to the Jackson scan, which reads it again from
- * the start and says exactly what is wrong and where. So it never accepts a board the Jackson scan
- * refuses, and for a board both accept they report the same (differential tests and a token-level
- * fuzz in {@code FastScanTest}; {@code SplitScanTest} and {@code BoardFuzzTest} run through it).
+ * <p>It accepts a strict subset of what Jackson accepts (RFC 8259 with valid UTF-8; values no
+ * deeper than {@value #MAX_DEPTH} and at most {@value #MAX_PATH_DEPTH} objects above the task
+ * array, together far below Jackson's 1,000; names up to {@value #MAX_NAME_BYTES} bytes, numbers up
+ * to {@value #MAX_NUMBER_BYTES} characters) and everything that board scan would report as a
+ * problem — a syntax error, a task without id, a duplicate id, a status that is not text — makes it
+ * give up ({@link #scan} returns null) and leaves the file to the Jackson scan, which reads it
+ * again from the start and says exactly what is wrong and where. So it never accepts a board the
+ * Jackson scan refuses, and for a board both accept they report the same (differential tests and a
+ * token-level fuzz in {@code FastScanTest}; {@code SplitScanTest} and {@code BoardFuzzTest} run
+ * through it).
  *
  * <p>Boards from {@link BoardScanner#splitFrom} bytes on are read by two threads ({@link
  * SecondHalf}), with the same rule as the Jackson scan's split: the second half's tasks are taken
@@ -47,6 +49,7 @@ final class FastScan {
 
   static final int MAX_DEPTH = 256; // Jackson refuses deeper than 1000
   static final int MAX_NAME_BYTES = 1024; // Jackson: 50,000
+  static final int MAX_PATH_DEPTH = 64; // objects on the way to the task array
   static final int MAX_NUMBER_BYTES = 100; // Jackson: 1,000
   private static final int MAX_VALUE_BYTES = 1 << 20; // a decoded value; Jackson: 16 MB of text
   private static final int MAX_BUFFER = 2 * Json.MAX_ENTRY_BYTES;
@@ -253,6 +256,9 @@ final class FastScan {
 
   /** At an object on the way to the task array, at path depth {@code depth}. */
   private void object(int depth) throws IOException {
+    if (depth >= MAX_PATH_DEPTH) {
+      throw GiveUp.INSTANCE; // with the values' own depth, Jackson's limit (1000) stays far off
+    }
     pos++;
     whitespace();
     if (peek() == '}') {
@@ -263,6 +269,9 @@ final class FastScan {
       expect('"');
       mark = pos;
       int flags = name();
+      if (pos - 1 - mark > MAX_NAME_BYTES) {
+        throw GiveUp.INSTANCE;
+      }
       String name = decode(mark, pos - 1, flags);
       mark = -1;
       whitespace();

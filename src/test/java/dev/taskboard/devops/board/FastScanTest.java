@@ -3,6 +3,7 @@ package dev.taskboard.devops.board;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -424,6 +425,43 @@ class FastScanTest {
     try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), TaskFilter.parse(FILTERS[0]))) {
       assertEquals(1, s.slots.size()); // Jackson reads it
     }
+  }
+
+  @Test
+  void aLongMemberNameAboveTheTaskArray_isLeftToJackson() throws IOException {
+    Path file = dir.resolve("long-name.json");
+    Files.writeString(file, "{\"" + "x".repeat(50_001) + "\": 1, \"tasks\": [{\"id\": \"a\"}]}");
+    assertNull(fast(file, FILTERS[0]));
+    assertEquals(
+        file
+            + ": beyond what the board reader takes (Name length (50001) exceeds the"
+            + " maximum allowed (50000)); shorten or flatten it",
+        jackson(file, FILTERS[0]));
+  }
+
+  @Test
+  void aTaskArrayDeeperThanJacksonTakes_isLeftToJackson() throws IOException {
+    // 760 objects on the way to the array, values 250 deep inside a task: each alone is within
+    // the fast scan's bounds, together beyond Jackson's 1,000.
+    int levels = 760;
+    ArrayPath path = ArrayPath.parse("$" + ".a".repeat(levels));
+    Path file = dir.resolve("deep-path.json");
+    Files.writeString(
+        file,
+        "{\"a\":".repeat(levels)
+            + "[{\"id\": \"x\", \"v\": "
+            + "[".repeat(250)
+            + "]".repeat(250)
+            + "}]"
+            + "}".repeat(levels));
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      assertNull(FastScan.scan(file, channel, FileState.attributesOf(file), path, null, ALSO));
+    }
+    FastScan.enabled = false;
+    BoardException refused =
+        assertThrows(BoardException.class, () -> BoardScanner.scan(file, path, null).close());
+    assertTrue(
+        refused.getMessage().contains("exceeds the maximum allowed (1000)"), refused.getMessage());
   }
 
   @Test
