@@ -712,11 +712,7 @@ final class BoardScanner {
    */
   private static final class CheckedUpTo extends FilterInputStream {
     private final Split split;
-    private final CRC32C head = new CRC32C(); // [0, headEnd)
-    private final CRC32C tail = new CRC32C(); // [headEnd, position), once stopped
-    private long position;
-    private long headEnd;
-    private boolean stopped;
+    private final RunChecksum crc = new RunChecksum();
 
     CheckedUpTo(InputStream in, Split split) {
       super(in);
@@ -733,20 +729,7 @@ final class BoardScanner {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
       if (n > 0) {
-        int toHead = 0;
-        if (!stopped) {
-          long at = split == null ? -1 : split.at;
-          if (at >= position && at < position + n) {
-            toHead = (int) (at - position);
-            stopped = true;
-          } else {
-            toHead = n;
-          }
-          head.update(b, off, toHead);
-          headEnd += toHead;
-        }
-        tail.update(b, off + toHead, n - toHead);
-        position += n;
+        crc.update(b, off, n, split == null ? -1 : split.at);
       }
       return n;
     }
@@ -758,18 +741,16 @@ final class BoardScanner {
 
     /** The checksum of every byte read. */
     long checksum() {
-      return stopped
-          ? Crc32c.combine(head.getValue(), tail.getValue(), position - headEnd)
-          : head.getValue();
+      return crc.checksum();
     }
 
     /** The checksum of the bytes before {@code at}, when reading stopped there exactly. */
     OptionalLong upTo(long at) {
-      return stopped && headEnd == at ? OptionalLong.of(head.getValue()) : OptionalLong.empty();
+      return crc.upTo(at);
     }
 
     long position() {
-      return position;
+      return crc.length();
     }
   }
 

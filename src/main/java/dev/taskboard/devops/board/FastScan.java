@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.zip.CRC32C;
 
 /**
  * The board scan's fast path: the same pass as {@link BoardScanner} — task array, every task's id,
@@ -124,17 +123,12 @@ final class FastScan {
   private final ArrayPath arrayPath;
   private final Verdicts verdicts; // null: lay out only
   private final Set<String> alsoIds;
-  // The checksum of every byte read, in runs: the first half's up to where the second half
-  // starts, and from there on; once the halves are joined, the second half's run replaces the
-  // bytes it read and the first half's tail run starts after them.
-  private final CRC32C head = new CRC32C();
-  private final CRC32C tail = new CRC32C();
-  private long headLength;
-  private long tailLength;
-  private boolean headStopped;
+  // The checksum of every byte read: crc from byte 0, split where the second half starts; once
+  // the halves are joined, joinedChecksum covers every byte up to the end of the second half's
+  // reads and crc starts again there.
+  private RunChecksum crc = new RunChecksum(); // split at the second half's start, if any
   private long crcFrom; // bytes before this offset were checksummed by the second half
-  private long checkedUpTo; // the end of the bytes checksummed so far
-  private long joinedChecksum = -1; // head + second half, once joined
+  private long joinedChecksum = -1; // up to crcFrom, once joined; crc then starts there
 
   private SecondHalf second; // the first half's partner while it may still meet it
   private SecondHalf serves; // the second half's own split: it stops when cancelled
@@ -516,35 +510,15 @@ final class FastScan {
 
   /** Checksums {@code n} new bytes at buffer index {@code end}, file offset {@code offset}. */
   private void checksum(long offset, int n) {
-    checkedUpTo = offset + n;
     int from = (int) Math.max(0, Math.min(n, crcFrom - offset));
-    if (!headStopped) {
-      long at = second == null ? -1 : second.at;
-      if (at >= 0 && at < offset + n) {
-        headStopped = true;
-        if (at >= offset + from) {
-          int toHead = (int) (at - offset) - from;
-          head.update(buf, end + from, toHead);
-          headLength += toHead;
-          from += toHead;
-        } else {
-          headLength = -1; // it had read past the split point before it was chosen: no join
-        }
-      } else {
-        head.update(buf, end + from, n - from);
-        headLength += n - from;
-        return;
-      }
-    }
-    tail.update(buf, end + from, n - from);
-    tailLength += n - from;
+    // Before a join the first half's checksum counts from byte 0, so the split point is an offset.
+    crc.update(buf, end + from, n - from, second == null ? -1 : second.at);
   }
 
   private long checksum() {
-    long before = joinedChecksum >= 0 ? joinedChecksum : head.getValue();
-    return headStopped || joinedChecksum >= 0
-        ? Crc32c.combine(before, tail.getValue(), tailLength)
-        : before;
+    return joinedChecksum < 0
+        ? crc.checksum()
+        : Crc32c.combine(joinedChecksum, crc.checksum(), crc.length());
   }
 
   /**
@@ -585,10 +559,8 @@ final class FastScan {
     }
     arrayClose = theirs.arrayClose;
     joinedChecksum =
-        Crc32c.combine(upToSplit.getAsLong(), theirs.tail.getValue(), theirs.tailLength);
-    headStopped = true; // from here on every byte read goes to the tail run
-    tail.reset();
-    tailLength = 0;
+        Crc32c.combine(upToSplit.getAsLong(), theirs.crc.checksum(), theirs.crc.length());
+    crc = new RunChecksum(); // the bytes after the second half's, read from here on
     crcFrom = theirs.base + theirs.end;
     base = arrayClose + 1; // reading goes on after the array, from the file
     pos = 0;
@@ -607,10 +579,10 @@ final class FastScan {
    * checksum over all it has read. Empty when they are not.
    */
   private OptionalLong checksumBefore(long at) throws IOException {
-    if (headStopped && headLength == at) {
-      return OptionalLong.of(head.getValue());
-    }
-    return BoardScanner.checksumBefore(channel, at, checkedUpTo, checksum());
+    OptionalLong exact = crc.upTo(at);
+    return exact.isPresent()
+        ? exact
+        : BoardScanner.checksumBefore(channel, at, crc.length(), crc.checksum());
   }
 
   /**
@@ -671,10 +643,9 @@ final class FastScan {
                 first.alsoIds);
         half.serves = this;
         half.base = start;
-        half.crcFrom = start;
+        half.crcFrom = start; // its checksum starts at the split point
         half.lineStart = start;
         half.line = 0;
-        half.headStopped = true; // every byte it reads is in its one run, tail
         half.taskList();
         result.complete(half);
       } catch (IOException | RuntimeException | StackOverflowError gaveUp) {
