@@ -2,87 +2,97 @@ package dev.taskboard.devops.board;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.files.Channels;
+import dev.taskboard.devops.files.FileStamp;
+import dev.taskboard.devops.files.LockedUpdate;
+import dev.taskboard.devops.files.LockedUpdate.Plan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * A task board file: selective reads, and surgical, locked, atomic changes to the entries the
- * caller names. Bytes outside those entries are never rewritten.
+ * A task board file: selective reads, and surgical changes to the entries the caller names, each
+ * through the locked-update protocol ({@link LockedUpdate}). Bytes outside those entries are never
+ * rewritten.
  */
 public final class Board {
-  private static final int WRITE_ATTEMPTS = 10;
-
-  /**
-   * Boards from this size on keep a {@link BoardIndex}; below it a full scan costs little. The
-   * system property {@code devops.board.indexFrom} (bytes) changes it, e.g. to 0 so that the
-   * torture harnesses exercise the index on small boards.
-   */
-  private static final long INDEX_FROM_BYTES = Long.getLong("devops.board.indexFrom", 1 << 20);
-
   private final Path file;
   private final ArrayPath arrayPath;
-  private final Path stateDir;
-  private final BoardWriter writer;
-  private long indexFrom = INDEX_FROM_BYTES;
+  private final Options options;
+  private volatile FileStamp lastWritten;
+  private int collisions;
 
-  public Board(Path file, ArrayPath arrayPath, Path stateDir, Clock clock) {
-    this.file = file;
-    this.arrayPath = arrayPath;
-    this.stateDir = stateDir;
-    this.writer = new BoardWriter(file, stateDir, WRITE_ATTEMPTS, clock);
+  /** Seams for tests, where a writer that ignores the lock may strike. */
+  public interface Hooks {
+    Hooks NONE = new Hooks() {};
+
+    /** During a read, between the file's attributes and its opening. */
+    default void betweenAttributesAndOpen(Path file) throws IOException {}
+
+    /** During a write, after the temp file is written and before the final check. */
+    default void beforeCheck(Path real) throws IOException {}
   }
 
-  /** A board whose task array is found automatically and whose state dir is the default. */
+  /** How many fresh reads a write gets against writers ignoring the lock, and the test seams. */
+  public record Options(int attempts, Hooks hooks) {
+    public static final Options DEFAULT = new Options(LockedUpdate.ATTEMPTS, Hooks.NONE);
+
+    public Options {
+      Objects.requireNonNull(hooks, "hooks == null");
+    }
+  }
+
+  public Board(Path file, ArrayPath arrayPath, Options options) {
+    this.file = Objects.requireNonNull(file, "file == null");
+    this.arrayPath = Objects.requireNonNull(arrayPath, "arrayPath == null");
+    this.options = Objects.requireNonNull(options, "options == null");
+  }
+
+  public Board(Path file, ArrayPath arrayPath) {
+    this(file, arrayPath, Options.DEFAULT);
+  }
+
+  /** A board whose task array is found automatically. */
   public static Board at(Path file) {
-    return new Board(file, ArrayPath.auto(), defaultStateDir(file), Clock.systemUTC());
-  }
-
-  /** {@code .plan/devops} for a board in {@code .plan/}, else {@code .devops-worker} beside it. */
-  public static Path defaultStateDir(Path board) {
-    Path dir = board.toAbsolutePath().getParent();
-    Path name = dir.getFileName();
-    return name != null && name.toString().equals(".plan")
-        ? dir.resolve("devops")
-        : dir.resolve(".devops-worker");
-  }
-
-  /**
-   * Waits up to {@code timeout} for the board housekeeping done off the caller's time (removing
-   * backups beyond the last five, writing the index of a version just read); a process should call
-   * it before it exits. Returns whether all of it was done.
-   */
-  public static boolean awaitBackgroundWork(Duration timeout) {
-    return Housekeeping.await(timeout);
+    return new Board(file, ArrayPath.auto());
   }
 
   public Path file() {
     return file;
   }
 
-  public Path stateDir() {
-    return stateDir;
+  /** What one read of the board found. */
+  public record Selection(
+      List<Task> tasks,
+      Map<String, String> statuses,
+      List<TaskTooLargeException> refused,
+      FileStamp stamp) {
+    public Selection {
+      tasks = List.copyOf(tasks);
+      statuses = Map.copyOf(statuses);
+      refused = List.copyOf(refused);
+    }
+
+    /** The task with this id, if the read selected it. */
+    public Optional<Task> task(String id) {
+      return tasks.stream().filter(t -> t.id().equals(id)).findFirst();
+    }
   }
 
   /** The tasks matching {@code filter}, in board order, in one streaming pass. */
   public List<Task> select(TaskFilter filter) throws IOException {
-    try (Snapshot s = BoardScanner.scan(file, arrayPath, filter)) {
-      remember(s);
-      List<Task> tasks = new ArrayList<>();
-      for (Slot slot : s.matches) {
-        tasks.add(task(slot, s.task(slot)));
-      }
-      return tasks;
-    }
+    return read(filter, Set.of()).tasks();
   }
 
   /**
@@ -90,52 +100,67 @@ public final class Board {
    * and every task's status (for dependencies), in one streaming pass.
    */
   public Selection read(TaskFilter filter, Set<String> alsoIds) throws IOException {
-    try (Snapshot s = BoardScanner.scan(file, arrayPath, filter, alsoIds)) {
-      remember(s);
-      List<Task> tasks = new ArrayList<>();
+    return read(filter, alsoIds, task -> List.of());
+  }
+
+  /**
+   * Like {@link #read(TaskFilter, Set)}, also selecting the tasks each selected task names ({@code
+   * references}, e.g. its {@code payload.evidence_tasks}) — from the same version, without a second
+   * pass over the board.
+   */
+  public Selection read(
+      TaskFilter filter, Set<String> alsoIds, Function<Task, Collection<String>> references)
+      throws IOException {
+    try (Snapshot s = scan(file, filter, alsoIds)) {
+      Map<Integer, Task> chosen = new HashMap<>();
+      List<TaskTooLargeException> refused = new ArrayList<>();
       for (Slot slot : s.matches) {
-        tasks.add(task(slot, s.task(slot)));
+        load(s, slot, chosen, refused);
       }
-      Map<String, String> statuses = new HashMap<>();
-      for (int i = 0; i < s.slots.size(); i++) {
-        if (s.slots.status(i) != null) {
-          statuses.put(s.slots.id(i), s.slots.status(i));
+      Set<String> named = new LinkedHashSet<>();
+      chosen.values().forEach(t -> named.addAll(references.apply(t)));
+      for (String id : named) {
+        Optional<Slot> slot = s.slot(id);
+        if (slot.isPresent() && !chosen.containsKey(slot.get().index())) {
+          load(s, slot.get(), chosen, refused);
         }
       }
-      return new Selection(tasks, statuses, Stamp.of(s.state));
+      List<Task> tasks = new ArrayList<>(chosen.values());
+      tasks.sort((a, b) -> Integer.compare(a.index(), b.index()));
+      Map<String, String> statuses = new HashMap<>();
+      for (Slot slot : s.slots) {
+        if (slot.status() != null) {
+          statuses.put(slot.id(), slot.status());
+        }
+      }
+      return new Selection(tasks, statuses, refused, s.state.withChecksum(FileStamp.NO_CHECKSUM));
     }
   }
 
-  /** What one read of the board found. */
-  public record Selection(List<Task> tasks, Map<String, String> statuses, Stamp stamp) {
-    public Selection {
-      tasks = List.copyOf(tasks);
-      statuses = Map.copyOf(statuses);
+  private static void load(
+      Snapshot s, Slot slot, Map<Integer, Task> chosen, List<TaskTooLargeException> refused)
+      throws IOException {
+    try {
+      chosen.put(slot.index(), s.taskAt(slot));
+    } catch (TaskTooLargeException tooLarge) {
+      refused.add(tooLarge);
     }
   }
 
-  /** A board version's identity, size and modification time: cheap to compare, no content read. */
-  public record Stamp(Object fileKey, long size, long modifiedNanos) {
-    static Stamp of(FileState s) {
-      return new Stamp(s.fileKey(), s.size(), s.modifiedNanos());
-    }
+  /** The attributes of the board on disk now (following symlinks). */
+  public FileStamp stamp() throws IOException {
+    return FileStamp.attributesOf(file);
   }
 
-  /** The stamp of the board on disk now (following symlinks). */
-  public Stamp stamp() throws IOException {
-    return Stamp.of(FileState.attributesOf(file));
-  }
-
-  /** The stamp of the version this board object last wrote, if it wrote one. */
-  public Optional<Stamp> lastWritten() {
-    return writer.lastWritten().map(Stamp::of);
+  /** The attributes of the version this board object last wrote, if it wrote one. */
+  public Optional<FileStamp> lastWritten() {
+    return Optional.ofNullable(lastWritten);
   }
 
   /** The task with this id (ids compare as text). */
   public Task get(String id) throws IOException {
-    try (Snapshot s = BoardScanner.scan(file, arrayPath, null)) {
-      Slot slot = s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id));
-      return task(slot, s.task(slot));
+    try (Snapshot s = scan(file, null, Set.of(id))) {
+      return s.taskAt(s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id)));
     }
   }
 
@@ -147,7 +172,22 @@ public final class Board {
    * @throws TaskNotFoundException when the board has no such task
    */
   public Task patch(String id, Patch patch) throws IOException {
-    return writer.update(new IndexedScan(null), s -> patchEntry(s, id, patch));
+    return update(id, task -> patch);
+  }
+
+  /**
+   * Computes a patch from the task as it is on disk under the lock, and applies it: a
+   * read-modify-write (say, appending to an array field) that no other writer's change can slip
+   * into. Returns the task as written.
+   */
+  public Task update(String id, Function<Task, Patch> compute) throws IOException {
+    return write(
+        null,
+        Set.of(id),
+        s -> {
+          Slot slot = s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id));
+          return patchEntry(s, slot, compute.apply(s.taskAt(slot)));
+        });
   }
 
   /**
@@ -155,7 +195,7 @@ public final class Board {
    * {@code task_id} gets the next id of the board's scheme. Returns the task as written.
    */
   public Task add(ObjectNode task) throws IOException {
-    return writer.update(new IndexedScan(null), s -> appendTask(s, task));
+    return write(null, Set.of(), s -> appendTask(s, task));
   }
 
   /**
@@ -170,95 +210,75 @@ public final class Board {
     if (!wanted.isValueNode()) {
       throw new IllegalArgumentException("the new task has no value at " + keyPath);
     }
-    TaskFilter withKey = TaskFilter.parse("[?(@." + keyPath + ")]");
-    return writer.update(
-        new IndexedScan(withKey),
+    return write(
+        TaskFilter.parse("[?(@." + keyPath + ")]"),
+        Set.of(),
         s -> {
           for (Slot slot : s.matches) {
-            JsonNode existing = s.task(slot);
-            if (key.in(existing).equals(wanted)) {
-              return new BoardWriter.Result<>(List.of(), task(slot, existing));
+            Task existing = s.taskAt(slot);
+            if (key.in(existing.json()).equals(wanted)) {
+              return Plan.keep(existing);
             }
           }
           return appendTask(s, task);
         });
   }
 
+  /** How many times a writer that ignoring the lock replaced the board under this object. */
   int collisions() {
-    return writer.collisions();
+    return collisions;
   }
 
-  void beforeCommit(Runnable hook) {
-    writer.beforeCommit(hook);
+  private Snapshot scan(Path path, TaskFilter filter, Set<String> ids) throws IOException {
+    return BoardScanner.scan(
+        path, arrayPath, filter, ids, options.hooks()::betweenAttributesAndOpen);
   }
 
-  /** Index boards from {@code bytes} on (tests index small boards too). */
-  void indexFrom(long bytes) {
-    this.indexFrom = bytes;
-  }
-
-  /** Keeps the layout of a fully read version for the next change; best effort. */
-  private void remember(Snapshot s) {
-    if (s.state.size() >= indexFrom) {
-      try {
-        BoardIndex.of(stateDir, AtomicReplace.realPath(file), arrayPath).remember(s);
-      } catch (IOException e) {
-        // only a cache: the next change scans in full
-      }
-    }
-  }
-
-  /**
-   * The reads of a change: the {@link BoardIndex} when it describes the board on disk and the
-   * change needs no filter, else a full scan that refreshes the index.
-   */
-  private final class IndexedScan implements BoardWriter.Scan {
-    private final TaskFilter filter;
-
-    IndexedScan(TaskFilter filter) {
-      this.filter = filter;
-    }
-
-    @Override
-    public Snapshot read(Path real) throws IOException {
-      BoardIndex index = BoardIndex.of(stateDir, real, arrayPath);
-      if (filter == null) {
-        Optional<Snapshot> remembered = index.snapshot(real);
-        if (remembered.isPresent()) {
-          return remembered.get();
-        }
-      }
-      // Saved with the change, in committed(): a change refused leaves nothing beside the board.
-      return BoardScanner.scan(real, arrayPath, filter);
-    }
-
-    @Override
-    public void committed(Path real, Snapshot before, List<Splice> splices, FileState written) {
-      BoardIndex index = BoardIndex.of(stateDir, real, arrayPath);
-      if (written.size() >= indexFrom) {
-        index.committed(before, splices, written);
-      } else {
-        index.drop();
-      }
-    }
-
-    @Override
-    public void collided(Path real) {
-      BoardIndex.of(stateDir, real, arrayPath).drop();
-    }
-  }
-
-  private BoardWriter.Result<Task> patchEntry(Snapshot s, String id, Patch patch)
+  private Task write(TaskFilter filter, Set<String> ids, LockedUpdate.Change<Snapshot, Task> change)
       throws IOException {
-    Slot slot = s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id));
+    LockedUpdate.Result<Task> result =
+        LockedUpdate.run(
+            file,
+            new LockedUpdate.Options(options.attempts(), options.hooks()::beforeCheck),
+            real -> {
+              try {
+                return scan(real, filter, ids);
+              } catch (UnreadableBoardException e) {
+                throw new LockedUpdate.Unreadable(e);
+              }
+            },
+            change);
+    collisions += result.collisions();
+    if (result instanceof LockedUpdate.Result.Written<Task> written) {
+      lastWritten = written.written();
+    }
+    return result.value();
+  }
+
+  /** The snapshot's bytes with {@code splices} (ascending, not overlapping) applied. */
+  private static LockedUpdate.Content spliced(Snapshot s, List<Splice> splices) {
+    return out -> {
+      long position = 0;
+      for (Splice splice : splices) {
+        Channels.copy(s.channel, position, splice.start() - position, out);
+        Channels.writeFully(out, splice.replacement());
+        position = splice.end();
+      }
+      // The size of the file read, not of its attributes: should a rename have slipped in between
+      // the two, the final check notices the difference anyway.
+      Channels.copy(s.channel, position, s.channel.size() - position, out);
+    };
+  }
+
+  private Plan<Task> patchEntry(Snapshot s, Slot slot, Patch patch) throws IOException {
     byte[] before = s.entryBytes(slot);
-    JsonNode current = s.verified ? Json.MAPPER.readTree(before) : entryAtLayout(before, slot);
+    JsonNode current = Json.MAPPER.readTree(before);
     for (Patch.Field expected : patch.expectations()) {
       JsonNode actual = expected.path().in(current);
       if (!sameValue(expected.value(), actual)) {
         throw new ExpectationFailedException(
             file,
-            id,
+            slot.id(),
             expected.path().toString(),
             Json.compact(expected.value()),
             actual.isMissingNode() ? "absent" : Json.compact(actual));
@@ -273,49 +293,48 @@ public final class Board {
     }
     byte[] after = editor.bytes();
     JsonNode written = Json.MAPPER.readTree(after);
+    checkId(s, slot, written);
+    Task task = new Task(slot.id(), slot.index(), slot.line(), slot.column(), written);
+    if (Arrays.equals(before, after)) {
+      return Plan.keep(task);
+    }
+    return Plan.replace(spliced(s, List.of(new Splice(slot.start(), slot.end(), after))), task);
+  }
+
+  private void checkId(Snapshot s, Slot slot, JsonNode written) throws BoardException {
     JsonNode newId = written.has("id") ? written.get("id") : written.get("task_id");
     if (newId == null || !(newId.isTextual() || newId.isNumber())) {
       throw new BoardException(
-          file, "the patch would leave task " + id + " without an id; keep its id or task_id");
+          file,
+          "the patch would leave task " + slot.id() + " without an id; keep its id or task_id");
     }
-    if (!newId.asText().equals(slot.id()) && s.slots.contains(newId.asText())) {
+    if (!newId.asText().equals(slot.id()) && s.contains(newId.asText())) {
       throw new BoardException(
           file,
           "the patch would give task "
-              + id
+              + slot.id()
               + " the id "
               + newId.asText()
               + ", which another task has; choose an unused id");
     }
-    if (Arrays.equals(before, after)) {
-      return new BoardWriter.Result<>(List.of(), task(slot, written));
-    }
-    return new BoardWriter.Result<>(
-        List.of(new Splice(slot.start(), slot.end(), after)), task(slot, written));
   }
 
-  /** The entry a remembered layout points at, if it is the task with that slot's id there. */
-  private JsonNode entryAtLayout(byte[] bytes, Slot slot) throws IOException {
-    JsonNode entry;
-    try {
-      entry = Json.MAPPER.readTree(bytes);
-    } catch (IOException e) {
-      entry = null;
+  private Plan<Task> appendTask(Snapshot s, ObjectNode given) throws IOException {
+    if (s.arrays.size() != 1) {
+      throw new BoardException(
+          file,
+          "the task array path "
+              + arrayPath
+              + " names "
+              + s.arrays.size()
+              + " arrays; give --tasks-path one definite array to add to, like $.phases[0].tasks");
     }
-    if (entry == null || !slot.id().equals(entry.path(slot.idKey()).asText(null))) {
-      throw new BoardWriter.StaleLayoutException(
-          file, slot.id() + " is not where the index has it");
-    }
-    return entry;
-  }
-
-  private BoardWriter.Result<Task> appendTask(Snapshot s, ObjectNode given) throws IOException {
     ObjectNode task = given.deepCopy();
-    IdScheme ids = IdScheme.of(s.slots);
     String idKey = task.has("id") ? "id" : task.has("task_id") ? "task_id" : null;
     String id;
     if (idKey == null) {
-      JsonNode next = ids.next();
+      IdScheme ids = IdScheme.of(s.slots);
+      JsonNode next = ids.next(s::contains);
       ObjectNode withId = Json.MAPPER.createObjectNode();
       withId.set(ids.key(), next);
       withId.setAll(task);
@@ -323,14 +342,14 @@ public final class Board {
       id = next.asText();
     } else {
       id = task.get(idKey).asText();
-      if (s.slot(id).isPresent()) {
+      if (s.contains(id)) {
         throw new BoardException(
             file, "a task with id " + id + " already exists; leave the id out to get the next one");
       }
     }
     Appended appended = s.slots.isEmpty() ? intoEmptyArray(s, task) : afterLastTask(s, task);
-    return new BoardWriter.Result<>(
-        List.of(appended.splice()),
+    return Plan.replace(
+        spliced(s, List.of(appended.splice())),
         new Task(id, s.slots.size(), appended.line(), appended.column(), asReadBack(task)));
   }
 
@@ -344,17 +363,11 @@ public final class Board {
   private Appended afterLastTask(Snapshot s, ObjectNode task) throws IOException {
     Slot first = s.slots.get(0);
     Slot last = s.slots.get(s.slots.size() - 1);
-    if (!s.verified
-        && (s.bytes(last.end() - 1, last.end())[0] != '}'
-            || s.bytes(s.arrayClose, s.arrayClose + 1)[0] != ']'
-            || !new String(s.bytes(last.end(), s.arrayClose), StandardCharsets.UTF_8).isBlank())) {
-      throw new BoardWriter.StaleLayoutException(
-          file, "the task array does not end where the index has it");
-    }
+    long arrayOpen = s.arrays.get(0)[0];
     String indent = lineIndentBefore(s, last.start());
     byte[] lastEntry = s.entryBytes(last);
     Style style = Style.of(lastEntry, indent);
-    String gap = new String(s.bytes(s.arrayOpen + 1, first.start()), StandardCharsets.UTF_8);
+    String gap = new String(s.bytes(arrayOpen + 1, first.start()), StandardCharsets.UTF_8);
     int newline = gap.lastIndexOf('\n');
     String separator;
     if (newline >= 0) {
@@ -373,9 +386,11 @@ public final class Board {
   }
 
   private Appended intoEmptyArray(Snapshot s, ObjectNode task) throws IOException {
+    long arrayOpen = s.arrays.get(0)[0];
+    long arrayClose = s.arrays.get(0)[1];
     byte[] head = s.bytes(0, Math.min(s.state.size(), 64 * 1024));
     Style.Bytes b = new Style.Bytes(head);
-    String own = lineIndentBefore(s, s.arrayOpen);
+    String own = lineIndentBefore(s, arrayOpen);
     String unit = firstIndent(head).orElse("  ");
     boolean multiLine = b.indexOf((byte) '\n', 0) >= 0;
     Style style =
@@ -388,11 +403,11 @@ public final class Board {
             ? "[" + lineEnding + inner + style.render(task, inner) + lineEnding + own + "]"
             : "[" + style.render(task, "") + "]";
     long line =
-        s.arrayOpen < head.length
-            ? 1 + newlines(Arrays.copyOf(head, (int) s.arrayOpen)) + (multiLine ? 1 : 0)
+        arrayOpen < head.length
+            ? 1 + newlines(Arrays.copyOf(head, (int) arrayOpen)) + (multiLine ? 1 : 0)
             : 0;
     return new Appended(
-        new Splice(s.arrayOpen, s.arrayClose + 1, text.getBytes(StandardCharsets.UTF_8)),
+        new Splice(arrayOpen, arrayClose + 1, text.getBytes(StandardCharsets.UTF_8)),
         line,
         inner.length() + 1);
   }
@@ -447,9 +462,5 @@ public final class Board {
       return expected.decimalValue().compareTo(actual.decimalValue()) == 0;
     }
     return expected.equals(actual);
-  }
-
-  private Task task(Slot slot, JsonNode json) {
-    return new Task(slot.id(), slot.index(), slot.line(), slot.column(), json);
   }
 }

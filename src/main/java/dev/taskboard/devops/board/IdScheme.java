@@ -6,15 +6,18 @@ import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The id scheme a board already uses, for new tasks: {@code TASK-010} after {@code TASK-009},
- * {@code T-010} after {@code T-009}, {@code 11} after {@code 10}; under the key the board uses.
+ * {@code T-010} after {@code T-009}, {@code 11} after {@code 10}; under the key the board uses. Ids
+ * compare as text, so a new id is never one the board has in any form ({@code "6"} or {@code 6}).
  */
 record IdScheme(String key, String prefix, BigInteger last, int width, boolean numeric) {
   private static final Pattern PREFIXED = Pattern.compile("(.*?)(\\d+)");
+  private static final Pattern DIGITS = Pattern.compile("\\d+");
 
   static IdScheme of(List<Slot> slots) {
     if (slots.isEmpty()) {
@@ -25,7 +28,7 @@ record IdScheme(String key, String prefix, BigInteger last, int width, boolean n
     if (newest.numericId()) {
       BigInteger max = BigInteger.ZERO;
       for (Slot s : slots) {
-        if (s.numericId() && s.id().matches("\\d+")) {
+        if (DIGITS.matcher(s.id()).matches()) {
           max = max.max(new BigInteger(s.id()));
         }
       }
@@ -50,7 +53,7 @@ record IdScheme(String key, String prefix, BigInteger last, int width, boolean n
     int width = prefixCount.isEmpty() ? 3 : 0;
     for (Slot s : slots) {
       Matcher m = PREFIXED.matcher(s.id());
-      if (!s.numericId() && m.matches() && m.group(1).equals(prefix)) {
+      if (m.matches() && m.group(1).equals(prefix)) {
         max = max.max(new BigInteger(m.group(2)));
         if (m.group(2).startsWith("0")) {
           width = Math.max(width, m.group(2).length());
@@ -60,15 +63,25 @@ record IdScheme(String key, String prefix, BigInteger last, int width, boolean n
     return new IdScheme(key, prefix, max, width, false);
   }
 
-  JsonNode next() {
+  /** The next id of the scheme that {@code taken} does not hold (ids compared as text). */
+  JsonNode next(Predicate<String> taken) {
     BigInteger n = last.add(BigInteger.ONE);
+    while (taken.test(text(n))) {
+      n = n.add(BigInteger.ONE);
+    }
     if (numeric) {
       return n.bitLength() < 63
           ? JsonNodeFactory.instance.numberNode(n.longValueExact())
           : JsonNodeFactory.instance.numberNode(n);
     }
+    return JsonNodeFactory.instance.textNode(text(n));
+  }
+
+  private String text(BigInteger n) {
+    if (numeric) {
+      return n.toString();
+    }
     String digits = n.toString();
-    String padded = "0".repeat(Math.max(0, width - digits.length())) + digits;
-    return JsonNodeFactory.instance.textNode(prefix + padded);
+    return prefix + "0".repeat(Math.max(0, width - digits.length())) + digits;
   }
 }

@@ -1,8 +1,8 @@
 package dev.taskboard.devops.board;
 
 /**
- * Where one task sits in the board file: its id, index, byte span {@code [start, end)} and status
- * (null when it has none).
+ * Where one task sits in the board file: its id, index, byte span {@code [start, end)}, status
+ * (null when it has none) and the task array it belongs to.
  */
 record Slot(
     int index,
@@ -13,7 +13,8 @@ record Slot(
     long end,
     long line,
     long column,
-    String status) {
+    String status,
+    int array) {
 
   long length() {
     return end - start;

@@ -1,55 +1,66 @@
 package dev.taskboard.devops.board;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskboard.devops.files.FileStamp;
+import dev.taskboard.devops.files.LockedUpdate;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * One consistent read of a board: the task array's place, every task's id and span, and the tasks
- * that matched the filter. It keeps the file open, so spans stay readable even if another writer
- * renames a new version over the path meanwhile.
+ * One consistent read of a board: its task arrays, every task's id and span, and the tasks that
+ * matched. It keeps the file open, so spans stay readable even if another writer renames a new
+ * version over the path meanwhile.
  */
-final class Snapshot implements AutoCloseable {
+final class Snapshot implements LockedUpdate.Version {
+  /** A seam for tests: a writer that ignores the lock may rename a version in here. */
+  interface Hooks {
+    Hooks NONE = file -> {};
+
+    void betweenAttributesAndOpen(Path file) throws IOException;
+  }
+
   final Path file;
   final FileChannel channel;
-  final FileState state;
-  final long arrayOpen;
-  final long arrayClose;
-  final Slots slots;
+  final FileStamp state;
+  final List<long[]> arrays; // [open, close] offsets of each task array
+  final List<Slot> slots;
+  private final Map<String, Integer> byId;
   final List<Slot> matches;
-
-  /**
-   * Whether this read saw every byte of the version its state describes; false for a layout
-   * remembered from an earlier read (see {@link BoardIndex}), which the write protocol's final
-   * check must confirm.
-   */
-  final boolean verified;
 
   Snapshot(
       Path file,
       FileChannel channel,
-      FileState state,
-      long arrayOpen,
-      long arrayClose,
-      Slots slots,
-      List<Slot> matches,
-      boolean verified) {
+      FileStamp state,
+      List<long[]> arrays,
+      List<Slot> slots,
+      Map<String, Integer> byId,
+      List<Slot> matches) {
     this.file = file;
     this.channel = channel;
     this.state = state;
-    this.arrayOpen = arrayOpen;
-    this.arrayClose = arrayClose;
-    this.slots = slots;
+    this.arrays = List.copyOf(arrays);
+    this.slots = List.copyOf(slots);
+    this.byId = Map.copyOf(byId);
     this.matches = List.copyOf(matches);
-    this.verified = verified;
+  }
+
+  @Override
+  public FileStamp stamp() {
+    return state;
   }
 
   Optional<Slot> slot(String id) {
-    return slots.find(id);
+    Integer index = byId.get(id);
+    return index == null ? Optional.empty() : Optional.of(slots.get(index));
+  }
+
+  boolean contains(String id) {
+    return byId.containsKey(id);
   }
 
   /** The bytes {@code [start, end)} of the version this snapshot read. */
@@ -66,21 +77,24 @@ final class Snapshot implements AutoCloseable {
     return buffer.array();
   }
 
+  /**
+   * The entry's bytes.
+   *
+   * @throws TaskTooLargeException when it is over the entry limit: that task alone is refused
+   */
   byte[] entryBytes(Slot slot) throws IOException {
     if (slot.length() > Json.MAX_ENTRY_BYTES) {
-      throw new BoardException(
-          file,
-          slot.line(),
-          slot.column(),
-          String.format(
-              "task %s is %.1f MB; entries over %d MB are refused to keep memory bounded, shorten it",
-              slot.id(), slot.length() / 1e6, Json.MAX_ENTRY_BYTES / (1024 * 1024)));
+      throw new TaskTooLargeException(file, slot.id(), slot.line(), slot.column(), slot.length());
     }
     return bytes(slot.start(), slot.end());
   }
 
   JsonNode task(Slot slot) throws IOException {
     return Json.MAPPER.readTree(entryBytes(slot));
+  }
+
+  Task taskAt(Slot slot) throws IOException {
+    return new Task(slot.id(), slot.index(), slot.line(), slot.column(), task(slot));
   }
 
   @Override

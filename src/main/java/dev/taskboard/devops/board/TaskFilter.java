@@ -7,6 +7,9 @@ import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.Predicate;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
+import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.TaskStatus;
+import dev.taskboard.devops.task.TaskType;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -26,8 +29,13 @@ public final class TaskFilter {
    * The worker's own selection. Jayway's {@code =~} must match the whole string, hence {@code .*}.
    */
   public static final String DEFAULT_EXPRESSION =
-      "[?(@.agent == 'DevOps-Engineer' && @.status == 'pending'"
-          + " && (@.type =~ /(deployment|infrastructure)_.*/ || @.type == 'monitoring_setup'))]";
+      "[?(@.agent == '"
+          + Agents.DEVOPS_ENGINEER
+          + "' && @.status == '"
+          + TaskStatus.PENDING.wireName()
+          + "' && "
+          + TaskType.HANDLED_CONDITION
+          + ")]";
 
   private static final Configuration JAYWAY =
       Configuration.builder()
@@ -77,6 +85,17 @@ public final class TaskFilter {
       throw new IllegalArgumentException(
           "not a JsonPath filter: " + text + " (" + firstLine(e.getMessage()) + ")", e);
     }
+  }
+
+  /** Tasks either filter matches. */
+  public TaskFilter or(TaskFilter other) {
+    return parse("[?(" + condition(expression) + " || " + condition(other.expression) + ")]");
+  }
+
+  /** {@code [?(x)]} → {@code (x)}: the parenthesized condition of a filter. */
+  private static String condition(String expression) {
+    String rest = expression.strip();
+    return rest.substring(2, rest.length() - 1).strip();
   }
 
   /** The filter as Jayway reads it, for messages. */

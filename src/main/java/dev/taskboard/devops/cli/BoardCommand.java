@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,7 +53,7 @@ final class BoardCommand {
     Board open() {
       Path file = resolveBoard(board);
       ArrayPath path = tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(tasksPath);
-      return new Board(file, path, Board.defaultStateDir(file), Clock.systemUTC());
+      return new Board(file, path);
     }
   }
 

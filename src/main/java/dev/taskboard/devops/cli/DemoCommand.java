@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     copyExamples(project);
     Path boardFile = project.resolve(".plan/tasks.json");
     WorkerConfig config = WorkerConfig.of(boardFile, project.resolve("deployment.md"));
-    Board board = new Board(boardFile, config.arrayPath(), config.stateDir(), config.clock());
+    Board board = config.openBoard();
     Map<String, String> before = statuses(board);
     out.println("demo project: " + project);
     out.println(

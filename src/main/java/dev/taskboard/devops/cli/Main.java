@@ -1,14 +1,12 @@
 package dev.taskboard.devops.cli;
 
-import dev.taskboard.devops.board.Board;
-import dev.taskboard.devops.board.BoardContentionException;
 import dev.taskboard.devops.board.ExpectationFailedException;
 import dev.taskboard.devops.board.TaskNotFoundException;
+import dev.taskboard.devops.files.BusyFileException;
 import dev.taskboard.devops.worker.AlreadyRunningException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,9 +28,7 @@ import picocli.CommandLine.Command;
     })
 public final class Main {
   public static void main(String[] args) {
-    int code = run(args);
-    Board.awaitBackgroundWork(Duration.ofSeconds(30));
-    System.exit(code);
+    System.exit(run(args));
   }
 
   /** Runs one command line and returns its exit code (for tests and embedding). */
@@ -73,7 +69,7 @@ public final class Main {
       code = ExitCode.CONFLICT;
     } else if (cause instanceof AlreadyRunningException) {
       code = ExitCode.ALREADY_RUNNING;
-    } else if (cause instanceof BoardContentionException) {
+    } else if (cause instanceof BusyFileException) {
       code = ExitCode.BUSY;
     } else if (cause instanceof IOException || cause instanceof IllegalArgumentException) {
       code = ExitCode.BAD_INPUT;

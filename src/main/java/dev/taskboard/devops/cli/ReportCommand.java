@@ -56,7 +56,7 @@ final class ReportCommand implements Callable<Integer> {
     Optional<Instant> from =
         since == null ? Optional.empty() : Optional.of(DeploymentReport.parseSince(since));
     WorkerConfig config = options.config();
-    Board board = new Board(config.board(), config.arrayPath(), config.stateDir(), config.clock());
+    Board board = config.openBoard();
     DeploymentReport report =
         DeploymentReport.load(
             config.stateDir().resolve("journal.jsonl"), board, from, config.clock());

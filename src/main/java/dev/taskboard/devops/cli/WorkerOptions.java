@@ -1,7 +1,6 @@
 package dev.taskboard.devops.cli;
 
 import dev.taskboard.devops.board.ArrayPath;
-import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.TaskFilter;
 import dev.taskboard.devops.worker.WorkerConfig;
 import java.nio.file.Files;
@@ -56,7 +55,7 @@ final class WorkerOptions {
             .withFilter(filter == null ? TaskFilter.defaultFilter() : TaskFilter.parse(filter))
             .withArrayPath(
                 board.tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(board.tasksPath))
-            .withStateDir(stateDir == null ? Board.defaultStateDir(boardFile) : stateDir);
+            .withStateDir(stateDir == null ? WorkerConfig.defaultStateDir(boardFile) : stateDir);
     if (rescanSeconds <= 0) {
       throw new IllegalArgumentException(
           "--rescan must be a positive number of seconds, got " + rescanSeconds);

@@ -6,6 +6,8 @@ import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.runbook.GateSettings;
 import dev.taskboard.devops.runbook.Phase;
 import dev.taskboard.devops.runbook.Section;
+import dev.taskboard.devops.task.TaskStatus;
+import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -61,9 +63,6 @@ public final class Gates {
           "false",
           "incomplete",
           "error");
-  private static final Set<String> FINISHED =
-      Set.of("done", "deployed", "test_passed", "approved", "completed");
-
   private final GateSettings settings;
   private final Path projectDir;
 
@@ -72,13 +71,17 @@ public final class Gates {
     this.projectDir = projectDir;
   }
 
-  /** The gate a task type passes before it deploys: staging, production, or none. */
-  public static Optional<String> gateFor(String taskType) {
-    return switch (taskType) {
-      case "deployment_staging" -> Optional.of("staging");
-      case "deployment_production" -> Optional.of("production");
-      default -> Optional.empty();
-    };
+  private static Optional<TaskStatus> status(Task t) {
+    return TaskStatus.of(t.text("status"));
+  }
+
+  private static TaskType type(Task t) {
+    return TaskType.of(t.text("type"));
+  }
+
+  /** Whether the task has ended so that its result counts as evidence (a failure too). */
+  private static boolean concluded(Task t) {
+    return status(t).map(TaskStatus::concluded).orElse(false);
   }
 
   /**
@@ -186,7 +189,7 @@ public final class Gates {
       if (counts.isMissingNode()) {
         continue;
       }
-      if (!FINISHED.contains(t.text("status")) && !t.text("status").equals("failed")) {
+      if (!concluded(t)) {
         found =
             Check.inconclusive(
                 name, t.id() + " (" + t.text("agent") + ") has not finished: " + t.text("status"));
@@ -225,7 +228,7 @@ public final class Gates {
       }
       JsonNode result = t.json().path("result");
       String verdict = result.path("review").asText(result.path("status").asText(""));
-      if (!FINISHED.contains(t.text("status")) && !t.text("status").equals("failed")) {
+      if (!concluded(t)) {
         found =
             Check.inconclusive("code_review", "review " + t.id() + " is still " + t.text("status"));
       } else {
@@ -249,7 +252,7 @@ public final class Gates {
       if (!t.text("type").toLowerCase(Locale.ROOT).contains(word)) {
         continue;
       }
-      if (!FINISHED.contains(t.text("status")) && !t.text("status").equals("failed")) {
+      if (!concluded(t)) {
         found =
             Check.inconclusive(
                 name, t.id() + " (" + t.text("type") + ") is still " + t.text("status"));
@@ -271,7 +274,9 @@ public final class Gates {
   private static Check monitoring(List<Task> board) {
     for (int i = board.size() - 1; i >= 0; i--) {
       Task t = board.get(i);
-      if (t.text("type").equals("monitoring_setup") && FINISHED.contains(t.text("status"))) {
+      if (type(t).equals(TaskType.MONITORING_SETUP)
+          && status(t).map(TaskStatus::concluded).orElse(false)
+          && !t.text("status").equals(TaskStatus.FAILED.wireName())) {
         return Check.pass("monitoring", "monitoring_setup " + t.id() + " is " + t.text("status"));
       }
     }
@@ -291,15 +296,15 @@ public final class Gates {
         Check.inconclusive(
             "staging_deployed", "no deployment_staging of release " + release + " on the board");
     for (Task t : board) {
-      if (!t.text("type").equals("deployment_staging")
+      if (!type(t).equals(TaskType.DEPLOYMENT_STAGING)
           || !release.equals(t.json().path("payload").path("release").asText(""))) {
         continue;
       }
-      if (t.text("status").equals("deployed")) {
+      if (status(t).equals(Optional.of(TaskStatus.DEPLOYED))) {
         return Check.pass(
             "staging_deployed", "release " + release + " is deployed on staging (" + t.id() + ")");
       }
-      if (t.text("status").equals("failed")) {
+      if (status(t).equals(Optional.of(TaskStatus.FAILED))) {
         found =
             Check.fail(
                 "staging_deployed",

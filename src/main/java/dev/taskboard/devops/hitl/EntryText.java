@@ -1,5 +1,6 @@
 package dev.taskboard.devops.hitl;
 
+import dev.taskboard.devops.task.Agents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
 
 /** The worker's way of writing entries and fields: one line per value, the team's field style. */
 final class EntryText {
-  static final String WORKER = "DevOps-Engineer";
+  static final String WORKER = Agents.DEVOPS_ENGINEER;
   static final String SUBMITTED_BY = "Submitted By";
   static final String STATUS = "Status";
   static final String HUMAN_RESPONSE = "Human Response";

@@ -1,5 +1,6 @@
 package dev.taskboard.devops.hitl;
 
+import dev.taskboard.devops.files.LockedUpdate;
 import dev.taskboard.devops.hitl.Document.EntryBlock;
 import dev.taskboard.devops.hitl.Document.Field;
 import dev.taskboard.devops.hitl.LockedText.Result;
@@ -20,16 +21,19 @@ import java.util.Set;
  * reads entries and responses, and edits only the lines of its own entries.
  */
 public final class HumanRequests {
-  private static final int WRITE_ATTEMPTS = 10;
-
   private final Path file;
   private final Clock clock;
   private final LockedText text;
 
   public HumanRequests(Path file, Clock clock) {
+    this(file, clock, LockedUpdate.Options.DEFAULT);
+  }
+
+  /** With write options: attempts against writers ignoring the lock, and a test seam. */
+  HumanRequests(Path file, Clock clock, LockedUpdate.Options options) {
     this.file = Objects.requireNonNull(file, "file == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
-    this.text = new LockedText(file, WRITE_ATTEMPTS);
+    this.text = new LockedText(file, options);
   }
 
   public Path file() {
@@ -89,11 +93,6 @@ public final class HumanRequests {
     Objects.requireNonNull(id, "id == null");
     Objects.requireNonNull(note, "note == null");
     text.update(current -> note(current, id, note));
-  }
-
-  /** Runs between the read and the final check; tests use it to stage a racing writer. */
-  void beforeCommit(Runnable hook) {
-    text.beforeCommit(hook);
   }
 
   /** How many times a writer that ignores the lock replaced the file under this one. */

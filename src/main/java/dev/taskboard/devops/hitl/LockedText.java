@@ -2,27 +2,27 @@ package dev.taskboard.devops.hitl;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.taskboard.devops.board.AtomicReplace;
+import dev.taskboard.devops.files.LockedUpdate;
+import dev.taskboard.devops.files.LockedUpdate.Plan;
+import dev.taskboard.devops.files.WholeFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A shared text file changed the way the board is: under the sidecar lock, from a fresh read, into
- * a temp file that replaces it atomically, and only if no writer that ignores the lock replaced it
- * since the read (else read again and recompute).
+ * human-requests.md as text, read strictly as UTF-8 and changed through the worker's one
+ * locked-update protocol ({@link LockedUpdate}).
  */
 final class LockedText {
   static final int MAX_BYTES = 16 * 1024 * 1024;
 
-  /** Computes the new text from the current one; {@link Result#unchanged} writes nothing. */
+  /** Computes the new text from the current one; empty writes nothing. */
   interface Change<T> {
     Result<T> apply(String text) throws IOException;
   }
@@ -38,18 +38,12 @@ final class LockedText {
   }
 
   private final Path file;
-  private final int attempts;
-  private volatile Runnable beforeCommit = () -> {};
+  private final LockedUpdate.Options options;
   private int collisions;
 
-  LockedText(Path file, int attempts) {
+  LockedText(Path file, LockedUpdate.Options options) {
     this.file = file;
-    this.attempts = attempts;
-  }
-
-  /** Runs between the read and the final check; tests use it to stage a racing writer. */
-  void beforeCommit(Runnable hook) {
-    this.beforeCommit = hook;
+    this.options = options;
   }
 
   /** How many times a writer that ignores the lock replaced the file under this one. */
@@ -60,7 +54,7 @@ final class LockedText {
   /** The current text, read without the lock (every version a reader can see is whole). */
   Optional<String> read() throws IOException {
     try {
-      return Optional.of(decode(AtomicReplace.read(file, MAX_BYTES).bytes()));
+      return Optional.of(decode(WholeFile.read(file, MAX_BYTES).bytes()));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -68,14 +62,8 @@ final class LockedText {
 
   /** Creates the file with {@code content} unless it exists; returns whether it did. */
   boolean create(byte[] content) throws IOException {
-    if (Files.exists(file)) {
-      return false;
-    }
     try {
-      Path real = AtomicReplace.realPath(file);
-      try (AtomicReplace.Lock held = AtomicReplace.lock(real)) {
-        return AtomicReplace.create(real, content);
-      }
+      return LockedUpdate.createIfMissing(file, content);
     } catch (NoSuchFileException e) {
       throw new HumanRequestsException(
           file, "cannot be created: its directory does not exist; create the directory first");
@@ -83,68 +71,31 @@ final class LockedText {
   }
 
   <T> T update(Change<T> change) throws IOException {
-    Path real;
-    try {
-      real = AtomicReplace.realPath(file);
-    } catch (NoSuchFileException e) {
-      throw missing();
-    }
-    try (AtomicReplace.Lock held = AtomicReplace.lock(real)) {
-      AtomicReplace.removeLeftovers(real);
-      int collided = 0;
-      HumanRequestsException unreadable = null;
-      for (int attempt = 1; attempt <= attempts; attempt++) {
-        AtomicReplace.Version read = readUnderLock(real);
-        String text;
-        try {
-          text = decode(read.bytes());
-        } catch (HumanRequestsException e) {
-          if (collided == 0) {
-            throw e;
-          }
-          // A writer that ignores the lock just replaced the file; it may still be writing.
-          unreadable = e;
-          continue;
-        }
-        Result<T> result = change.apply(text);
-        if (result.replacement().isEmpty()) {
-          return result.value();
-        }
-        Path temp = AtomicReplace.writeTemp(real, result.replacement().get().getBytes(UTF_8));
-        try {
-          beforeCommit.run();
-          if (!AtomicReplace.unchanged(real, read)) {
-            collisions++;
-            collided++;
-            unreadable = null;
-            continue;
-          }
-          AtomicReplace.commit(temp, real);
-          return result.value();
-        } finally {
-          Files.deleteIfExists(temp);
-        }
-      }
-      throw new HumanRequestsException(
-          file,
-          (unreadable == null
-                  ? "kept changing under a writer that ignores "
-                  : "was left unreadable by a writer that ignores ")
-              + AtomicReplace.lockPath(real).getFileName()
-              + " ("
-              + attempts
-              + " tries"
-              + (unreadable == null ? "" : "; last read: " + unreadable.getMessage())
-              + "); nothing was written, retry");
-    }
-  }
-
-  private AtomicReplace.Version readUnderLock(Path real) throws IOException {
-    try {
-      return AtomicReplace.read(real, MAX_BYTES);
-    } catch (NoSuchFileException e) {
-      throw missing();
-    }
+    LockedUpdate.Result<T> result =
+        LockedUpdate.run(
+            file,
+            options,
+            real -> {
+              try {
+                return WholeFile.read(real, MAX_BYTES);
+              } catch (NoSuchFileException e) {
+                throw missing();
+              }
+            },
+            (WholeFile read) -> {
+              String text;
+              try {
+                text = decode(read.bytes());
+              } catch (HumanRequestsException e) {
+                throw new LockedUpdate.Unreadable(e);
+              }
+              Result<T> r = change.apply(text);
+              return r.replacement().isEmpty()
+                  ? Plan.keep(r.value())
+                  : Plan.replace(r.replacement().get().getBytes(UTF_8), r.value());
+            });
+    collisions += result.collisions();
+    return result.value();
   }
 
   private HumanRequestsException missing() {

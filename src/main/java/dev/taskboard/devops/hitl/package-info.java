@@ -7,6 +7,6 @@
  * Type, Priority, Submitted By (DevOps-Engineer), Task ID, Question, Context (items indented under
  * it), Status, Human Response (a placeholder item the human replaces). Every other byte of the file
  * stays as its authors wrote it; writes take the same sidecar lock and atomic replace as the task
- * board ({@link dev.taskboard.devops.board.AtomicReplace}).
+ * board ({@link dev.taskboard.devops.files.LockedUpdate}).
  */
 package dev.taskboard.devops.hitl;

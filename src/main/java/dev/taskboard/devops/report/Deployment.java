@@ -1,5 +1,6 @@
 package dev.taskboard.devops.report;
 
+import dev.taskboard.devops.task.TaskType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -18,9 +19,6 @@ public record Deployment(
     int attempts,
     Optional<Instant> createdAt,
     String message) {
-
-  /** The task type of explicit rollbacks; listed in the history, not counted as deployments. */
-  static final String ROLLBACK_TYPE = "deployment_rollback";
 
   /** How a deployment ended, for the figures and the chart's colours. */
   public enum Outcome {
@@ -70,12 +68,12 @@ public record Deployment(
    * rollback task) that reached a deploy step.
    */
   public boolean counted() {
-    return !type.equals(ROLLBACK_TYPE) && outcome != Outcome.NOT_DEPLOYED;
+    return !TaskType.of(type).isRollback() && outcome != Outcome.NOT_DEPLOYED;
   }
 
   /** The history's outcome column: the outcome, or that it was an explicit rollback task. */
   String outcomeLabel() {
-    return type.equals(ROLLBACK_TYPE) ? "rollback task" : outcome.label();
+    return TaskType.of(type).isRollback() ? "rollback task" : outcome.label();
   }
 
   /** From the task's {@code created_at} to this outcome, for counted successes only. */

@@ -5,6 +5,8 @@ import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskFilter;
 import dev.taskboard.devops.report.Deployment.Outcome;
+import dev.taskboard.devops.task.TaskStatus;
+import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -84,7 +86,7 @@ public record DeploymentReport(
       Task task = tasks.get(e.task());
       if (task == null) {
         missing.merge(e.task(), 1, Integer::sum);
-      } else if (task.text("type").startsWith("deployment_")
+      } else if (TaskType.of(task.text("type")).isDeployment()
           && since.map(s -> !e.at().isBefore(s)).orElse(true)) {
         history.add(deployment(task, e));
       }
@@ -107,7 +109,7 @@ public record DeploymentReport(
     Window window = new Window(since, start, now);
     Map<String, List<Deployment>> byEnvironment =
         history.stream()
-            .filter(d -> !d.type().equals(Deployment.ROLLBACK_TYPE))
+            .filter(d -> !TaskType.of(d.type()).isRollback())
             .collect(
                 Collectors.groupingBy(Deployment::environment, TreeMap::new, Collectors.toList()));
     List<EnvironmentFigures> environments = new ArrayList<>();
@@ -183,8 +185,8 @@ public record DeploymentReport(
     if (given.isTextual() && !given.asText().isBlank()) {
       return given.asText().strip();
     }
-    String suffix = type.substring("deployment_".length());
-    return type.equals(Deployment.ROLLBACK_TYPE) || suffix.isBlank() ? "unknown" : suffix;
+    String environment = TaskType.of(type).environment();
+    return environment.isBlank() ? "unknown" : environment;
   }
 
   /**
@@ -192,13 +194,14 @@ public record DeploymentReport(
    * else failed; anything else (blocked, or failed before deploying) → not deployed.
    */
   static Outcome outcomeOf(JournalOutcomes.Event e) {
-    return switch (e.status()) {
-      case "deployed", "done" -> Outcome.SUCCESS;
-      case "failed" ->
-          e.rollbackPerformed()
-              ? Outcome.ROLLED_BACK
-              : e.deployStepRan() ? Outcome.FAILED : Outcome.NOT_DEPLOYED;
-      default -> Outcome.NOT_DEPLOYED;
-    };
+    if (TaskStatus.finished(e.status())) {
+      return Outcome.SUCCESS;
+    }
+    if (!e.status().equals(TaskStatus.FAILED.wireName())) {
+      return Outcome.NOT_DEPLOYED;
+    }
+    return e.rollbackPerformed()
+        ? Outcome.ROLLED_BACK
+        : e.deployStepRan() ? Outcome.FAILED : Outcome.NOT_DEPLOYED;
   }
 }

@@ -1,6 +1,6 @@
 package dev.taskboard.devops.report;
 
-import dev.taskboard.devops.board.AtomicReplace;
+import dev.taskboard.devops.files.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -25,7 +25,7 @@ public final class ReportFile {
       throw new NoSuchFileException(
           dir.toString(), null, "no such directory for the report; create it first");
     }
-    Path real = AtomicReplace.realPath(file);
+    Path real = AtomicFiles.realPath(file);
     // Not createTempFile: its rw------- would hide the report from the people it is for.
     Path temp = real.resolveSibling("." + real.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
@@ -36,7 +36,7 @@ public final class ReportFile {
       try (FileChannel sync = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         sync.force(true);
       }
-      AtomicReplace.commit(temp, real);
+      AtomicFiles.commit(temp, real);
     } finally {
       Files.deleteIfExists(temp);
     }

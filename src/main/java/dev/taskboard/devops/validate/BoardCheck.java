@@ -3,6 +3,9 @@ package dev.taskboard.devops.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.runbook.Runbook;
+import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.TaskStatus;
+import dev.taskboard.devops.task.TaskType;
 import dev.taskboard.devops.validate.BoardReader.Dependency;
 import dev.taskboard.devops.validate.BoardReader.Entry;
 import dev.taskboard.devops.validate.BoardReader.Value;
@@ -19,11 +22,7 @@ import java.util.stream.Collectors;
 
 /** The rules a board's tasks must follow for the worker (and the other agents) to use them. */
 final class BoardCheck {
-  static final String WORKER_AGENT = "DevOps-Engineer";
-
-  /** The types the worker's default selection takes. */
-  private static final Pattern HANDLED =
-      Pattern.compile("(deployment|infrastructure)_.*|monitoring_setup");
+  static final String WORKER_AGENT = Agents.DEVOPS_ENGINEER;
 
   /** Types meant for the worker but written so it never takes them. */
   private static final Pattern LOOKS_HANDLED =
@@ -64,9 +63,9 @@ final class BoardCheck {
     for (Entry task : tasks) {
       Optional<String> type = task.text("type");
       if (!isWorkers(task)
-          || !task.text("status").equals(Optional.of("pending"))
+          || !task.text("status").equals(Optional.of(TaskStatus.PENDING.wireName()))
           || type.isEmpty()
-          || !HANDLED.matcher(type.get()).matches()
+          || !TaskType.of(type.get()).handled()
           || runbook.section(type.get()).isPresent()) {
         continue;
       }
@@ -178,7 +177,7 @@ final class BoardCheck {
       return;
     }
     String t = type.get().node().asText();
-    if (HANDLED.matcher(t).matches() || !LOOKS_HANDLED.matcher(t).matches()) {
+    if (TaskType.of(t).handled() || !LOOKS_HANDLED.matcher(t).matches()) {
       // Other types are the DevOps-Engineer's human work (a handbook, a review): left alone.
       return;
     }
@@ -211,7 +210,7 @@ final class BoardCheck {
                 "^(setup_monitoring|monitoring|monitor_setup|monitoring_set_up)$",
                 "monitoring_setup")
             .replaceFirst("^(rollback|roll_back)(_deployment)?$", "deployment_rollback");
-    return HANDLED.matcher(t).matches() && !t.equals(type) ? Optional.of(t) : Optional.empty();
+    return TaskType.of(t).handled() && !t.equals(type) ? Optional.of(t) : Optional.empty();
   }
 
   /** Ids given more than once, reported at every place; returns each id's first task. */

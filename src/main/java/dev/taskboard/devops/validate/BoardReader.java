@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.ArrayPath;
+import dev.taskboard.devops.board.BoardWalk;
 import dev.taskboard.devops.board.Json;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -102,65 +103,64 @@ final class BoardReader {
   }
 
   private void readDocument(JsonParser p) throws IOException {
-    JsonToken first = p.nextToken();
-    if (first == null) {
-      findings.add(Finding.at(file, Position.START, "is empty; an empty board is []"));
-      return;
-    }
-    Position at = Position.of(p.currentTokenLocation());
-    if (arrayPath.automatic() ? first == JsonToken.START_ARRAY : arrayPath.names().isEmpty()) {
-      if (first == JsonToken.START_ARRAY) {
-        readTasks(p);
-      } else {
-        finding(
-            at,
-            "the board's top level is "
-                + describe(first)
-                + ", not the task array; point --tasks-path at the array (e.g. $.tasks)");
-        p.skipChildren();
-      }
-    } else if (first == JsonToken.START_OBJECT) {
-      readObject(p, 0);
-    } else {
-      finding(at, "a board is a JSON array or object, found " + describe(first));
-      p.skipChildren();
-    }
-    if (p.nextToken() != null) {
-      tasks.clear();
-      finding(
-          Position.of(p.currentTokenLocation()),
-          "unexpected content after the board's JSON value; remove it");
-      return;
-    }
-    if (!foundArray && findings.isEmpty()) {
+    int arrays =
+        BoardWalk.walk(
+            p,
+            arrayPath,
+            new BoardWalk.Visitor() {
+              @Override
+              public void taskArray(JsonParser p) throws IOException {
+                if (foundArray && arrayPath.definite()) {
+                  finding(
+                      Position.of(p.currentTokenLocation()),
+                      "a second task array; remove the duplicate key");
+                  p.skipChildren();
+                  return;
+                }
+                readTasks(p);
+              }
+
+              @Override
+              public void notAnArray(String name, JsonToken found, JsonLocation at) {
+                foundArray = true;
+                finding(
+                    Position.of(at),
+                    "the task array \"" + name + "\" is " + describe(found) + ", not an array");
+              }
+
+              @Override
+              public void topLevelNotArray(JsonToken found, JsonLocation at) {
+                finding(
+                    Position.of(at),
+                    "the board's top level is "
+                        + describe(found)
+                        + ", not the task array; point --tasks-path at the array (e.g. $.tasks)");
+              }
+
+              @Override
+              public void empty() {
+                findings.add(Finding.at(file, Position.START, "is empty; an empty board is []"));
+              }
+
+              @Override
+              public void notABoard(JsonToken found, JsonLocation at) {
+                finding(
+                    Position.of(at), "a board is a JSON array or object, found " + describe(found));
+              }
+
+              @Override
+              public void trailingContent(JsonLocation at) {
+                tasks.clear();
+                finding(
+                    Position.of(at), "unexpected content after the board's JSON value; remove it");
+              }
+            });
+    if (arrays == 0 && !foundArray && findings.isEmpty()) {
       finding(
           Position.START,
           "no task array at "
               + arrayPath
               + "; point --tasks-path at the task array (e.g. $.tasks)");
-    }
-  }
-
-  /** The parser is on START_OBJECT at path depth {@code depth}; reads to its END_OBJECT. */
-  private void readObject(JsonParser p, int depth) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      if (arrayPath.isTaskArray(depth, name) && !foundArray) {
-        if (value == JsonToken.START_ARRAY) {
-          readTasks(p);
-        } else {
-          finding(
-              Position.of(p.currentTokenLocation()),
-              "the task array \"" + name + "\" is " + describe(value) + ", not an array");
-          foundArray = true;
-          p.skipChildren();
-        }
-      } else if (value == JsonToken.START_OBJECT && arrayPath.leadsTo(depth, name)) {
-        readObject(p, depth + 1);
-      } else {
-        p.skipChildren();
-      }
     }
   }
 
@@ -254,14 +254,6 @@ final class BoardReader {
   }
 
   static String describe(JsonToken token) {
-    return switch (token) {
-      case START_ARRAY -> "an array";
-      case START_OBJECT -> "an object";
-      case VALUE_STRING -> "a string";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-      case VALUE_NULL -> "null";
-      default -> token.asString() == null ? token.name() : token.asString();
-    };
+    return BoardWalk.describe(token);
   }
 }

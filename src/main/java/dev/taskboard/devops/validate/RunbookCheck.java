@@ -4,6 +4,7 @@ import dev.taskboard.devops.runbook.Phase;
 import dev.taskboard.devops.runbook.Runbook;
 import dev.taskboard.devops.runbook.RunbookException;
 import dev.taskboard.devops.runbook.Section;
+import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,14 +26,12 @@ final class RunbookCheck {
    */
   static final List<String> TYPES =
       List.of(
-          "deployment_staging",
-          "deployment_production",
-          "deployment_rollback",
-          "infrastructure_update",
-          "monitoring_setup");
+          TaskType.DEPLOYMENT_STAGING.wireName(),
+          TaskType.DEPLOYMENT_PRODUCTION.wireName(),
+          TaskType.DEPLOYMENT_ROLLBACK.wireName(),
+          TaskType.INFRASTRUCTURE_UPDATE.wireName(),
+          TaskType.MONITORING_SETUP.wireName());
 
-  private static final List<String> NEED_ROLLBACK =
-      List.of("deployment_staging", "deployment_production");
   private static final Pattern POSITION = Pattern.compile("^(\\d+):(\\d+): (.*)$", Pattern.DOTALL);
 
   /** The runbook when it loads (for checks against the board), and what is wrong with it. */
@@ -97,9 +96,10 @@ final class RunbookCheck {
   private static List<Finding> phases(Section s) {
     Position at = new Position(s.line(), 1);
     List<Finding> findings = new ArrayList<>();
-    if (NEED_ROLLBACK.contains(s.name()) && !s.has(Phase.ROLLBACK)) {
+    TaskType type = TaskType.of(s.name());
+    if (type.gate().isPresent() && !s.has(Phase.ROLLBACK)) {
       String gate =
-          s.name().equals("deployment_production")
+          type.equals(TaskType.DEPLOYMENT_PRODUCTION)
               ? " and the production gate's rollback_plan check fails"
               : "";
       findings.add(
@@ -112,7 +112,7 @@ final class RunbookCheck {
                   + gate
                   + ")"));
     }
-    if (s.name().startsWith("deployment_") && !s.has(Phase.VERIFY)) {
+    if (type.isDeployment() && !s.has(Phase.VERIFY)) {
       findings.add(
           Finding.at(
               s.file(),

@@ -11,6 +11,8 @@ import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskNotFoundException;
 import dev.taskboard.devops.hitl.Entry;
 import dev.taskboard.devops.hitl.HumanRequests;
+import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.TaskStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -142,10 +144,10 @@ final class Answers {
       board.patch(
           h.task(),
           Patch.empty()
-              .set("status", Json.valueOf("pending"))
+              .set("status", Json.valueOf(TaskStatus.PENDING.wireName()))
               .set("updated_at", Json.valueOf(now.toString()))
               .set("approvals", appended(task, "approvals", decision, text, h.id(), now))
-              .expect("status", Json.valueOf("blocked")));
+              .expect("status", Json.valueOf(TaskStatus.BLOCKED.wireName())));
     } catch (ExpectationFailedException | TaskNotFoundException gone) {
       LOG.warn(
           "{}: {} answered in {}, but the task is no longer blocked", h.task(), decision, h.id());
@@ -172,14 +174,14 @@ final class Answers {
     result.put("status", "failure");
     result.put("message", message);
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("status", "failed");
+    fields.put("status", TaskStatus.FAILED.wireName());
     fields.put("updated_at", now.toString());
     fields.put("result", Json.MAPPER.convertValue(result, Map.class));
     fields.put(
         "approvals",
         Json.MAPPER.convertValue(
             appended(task, "approvals", decision, text, h.id(), now), Object.class));
-    journal.outcome(h.task(), "failed", message, fields);
+    journal.outcome(h.task(), TaskStatus.FAILED.wireName(), message, fields);
     board.patch(h.task(), TaskExecution.patchOf(fields));
     LOG.info("{}: failed — {}", h.task(), message);
   }
@@ -207,7 +209,7 @@ final class Answers {
     entry.put("text", text);
     entry.put("time", at.toString());
     entry.put("hitl", hitl);
-    entry.put("recorded_by", TaskExecution.AGENT);
+    entry.put("recorded_by", Agents.DEVOPS_ENGINEER);
     return list;
   }
 

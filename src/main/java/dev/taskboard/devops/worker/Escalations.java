@@ -11,6 +11,9 @@ import dev.taskboard.devops.hitl.Escalation;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.hitl.HumanRequestsException;
 import dev.taskboard.devops.hitl.Priority;
+import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.TaskStatus;
+import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,8 +92,8 @@ final class Escalations {
     ids.add(
         add(
             task,
-            "escalation_request",
-            "Product-Manager",
+            TaskType.ESCALATION_REQUEST.wireName(),
+            Agents.PRODUCT_MANAGER,
             "high",
             task.id() + "/gate-failed/escalation",
             risk));
@@ -145,9 +148,9 @@ final class Escalations {
   List<String> deploymentFailed(Task task, String message, Path log, boolean rollbackFailed)
       throws IOException {
     List<String> ids = new ArrayList<>();
-    String type = task.text("type");
-    boolean production = type.equals("deployment_production");
-    if (type.startsWith("deployment_") && !type.equals("deployment_rollback")) {
+    TaskType type = TaskType.of(task.text("type"));
+    boolean production = type.equals(TaskType.DEPLOYMENT_PRODUCTION);
+    if (type.deploysRelease()) {
       ObjectNode details = Json.MAPPER.createObjectNode();
       details.put("failed_task", task.id());
       details.put("log", log == null ? "" : log.toString());
@@ -155,7 +158,7 @@ final class Escalations {
           fixTask(
               task,
               task.id() + "/deploy-failed/fix",
-              "Fix the failed " + type.substring(11) + " deployment of " + task.id(),
+              "Fix the failed " + type.environment() + " deployment of " + task.id(),
               message,
               details));
     }
@@ -201,17 +204,17 @@ final class Escalations {
     payload.put("description", description);
     payload.setAll(details);
     payload.put("blocking_deployment", true);
-    return add(blocked, "urgent_fix", "Task-Coder", "urgent", key, payload);
+    return add(blocked, TaskType.URGENT_FIX.wireName(), Agents.TASK_CODER, "urgent", key, payload);
   }
 
   private String add(
       Task blocked, String type, String agent, String priority, String key, ObjectNode payload)
       throws IOException {
-    payload.put("created_by", TaskExecution.AGENT);
+    payload.put("created_by", Agents.DEVOPS_ENGINEER);
     payload.put("followup_key", key);
     ObjectNode task = Json.MAPPER.createObjectNode();
     task.put("type", type);
-    task.put("status", "pending");
+    task.put("status", TaskStatus.PENDING.wireName());
     task.put("agent", agent);
     task.put("priority", priority);
     String now = clock.instant().toString();

@@ -10,10 +10,13 @@ import dev.taskboard.devops.gate.Decisions;
 import dev.taskboard.devops.gate.GateReport;
 import dev.taskboard.devops.gate.Gates;
 import dev.taskboard.devops.gate.Verdict;
+import dev.taskboard.devops.journal.JournalEvent;
 import dev.taskboard.devops.runbook.Runbook;
 import dev.taskboard.devops.runbook.Section;
+import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,26 +47,44 @@ final class GateStep {
   }
 
   private final WorkerConfig config;
-  private final Board board;
   private final Journal journal;
   private final Escalations escalations;
 
-  GateStep(WorkerConfig config, Board board, Journal journal, Escalations escalations) {
+  GateStep(WorkerConfig config, Journal journal, Escalations escalations) {
     this.config = config;
-    this.board = board;
     this.journal = journal;
     this.escalations = escalations;
   }
 
-  /** Evaluates the task's gate (if its type has one) without asking anyone: for plan. */
-  Optional<GateReport> evaluate(Task task, Section section, Runbook runbook) throws IOException {
-    Optional<String> gate = Gates.gateFor(task.text("type"));
+  /**
+   * What a read of the board must select for the gates: the worker's own selection, plus every task
+   * that can be evidence.
+   */
+  static TaskFilter withEvidence(TaskFilter selection) {
+    return selection.or(EVIDENCE);
+  }
+
+  /** The tasks a task names as its evidence ({@code payload.evidence_tasks}). */
+  static List<String> namedEvidence(Task task) {
+    List<String> named = new ArrayList<>();
+    task.json().path("payload").path("evidence_tasks").forEach(n -> named.add(n.asText()));
+    return named;
+  }
+
+  /**
+   * Evaluates the task's gate (if its type has one) without asking anyone, on the evidence in
+   * {@code read}: a read made with {@link #withEvidence} and {@link #namedEvidence}.
+   */
+  Optional<GateReport> evaluate(Task task, Section section, Runbook runbook, Board.Selection read) {
+    Optional<String> gate = TaskType.of(task.text("type")).gate();
     if (gate.isEmpty()) {
       return Optional.empty();
     }
-    Set<String> named = new HashSet<>();
-    task.json().path("payload").path("evidence_tasks").forEach(n -> named.add(n.asText()));
-    List<Task> evidence = board.read(EVIDENCE, named).tasks();
+    Set<String> named = new HashSet<>(namedEvidence(task));
+    List<Task> evidence =
+        read.tasks().stream()
+            .filter(t -> named.contains(t.id()) || EVIDENCE.matches(t.json()))
+            .toList();
     Path projectDir = config.runbook().toAbsolutePath().getParent();
     return Optional.of(
         new Gates(runbook.gates(), projectDir)
@@ -71,8 +92,9 @@ final class GateStep {
   }
 
   /** Evaluates and, when the gate does not pass, escalates and returns the blocked outcome. */
-  Result check(Task task, Section section, Runbook runbook) throws IOException {
-    Optional<GateReport> evaluated = evaluate(task, section, runbook);
+  Result check(Task task, Section section, Runbook runbook, Board.Selection read)
+      throws IOException {
+    Optional<GateReport> evaluated = evaluate(task, section, runbook, read);
     if (evaluated.isEmpty()) {
       return new Result(Optional.empty(), Optional.empty());
     }
@@ -134,7 +156,7 @@ final class GateStep {
     String release = Escalations.release(task);
     Optional<String> approvedIn = Optional.empty();
     Map<String, String> waived = new LinkedHashMap<>();
-    for (Journal.Decision d : journal.decisions(task.id())) {
+    for (JournalEvent.Decided d : journal.decisions(task.id())) {
       if (!d.release().equals(release) || !d.decision().equals("approved")) {
         continue;
       }

@@ -1,14 +1,20 @@
 package dev.taskboard.devops.worker;
 
-import com.fasterxml.jackson.jr.ob.JSON;
+import dev.taskboard.devops.journal.JournalEvent;
+import dev.taskboard.devops.journal.JournalEvent.AnswerSeen;
+import dev.taskboard.devops.journal.JournalEvent.Asked;
+import dev.taskboard.devops.journal.JournalEvent.Claim;
+import dev.taskboard.devops.journal.JournalEvent.Decided;
+import dev.taskboard.devops.journal.JournalEvent.Outcome;
+import dev.taskboard.devops.journal.JournalEvent.Requeue;
+import dev.taskboard.devops.journal.JournalEvent.Restore;
+import dev.taskboard.devops.journal.JournalEvent.StepEnded;
+import dev.taskboard.devops.journal.JournalEvent.StepProcess;
+import dev.taskboard.devops.journal.JournalEvent.StepStarted;
+import dev.taskboard.devops.journal.JournalFile;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's own truth about its transitions: an append-only JSON-lines file, each line on disk
- * (fsynced) before the board says the thing happened. Read back on start to reconcile tasks a dead
- * worker left in progress and to restore entries a stale copy of the board reverted.
+ * The worker's own truth about its transitions, rebuilt from the journal's events on start: which
+ * tasks it claimed and has not finished (a dead worker's orphans), what it last wrote to each task
+ * (to restore entries a stale copy of the board reverted), what it asked humans and what they
+ * decided. Every new event is on disk before the board says the thing happened.
  */
 final class Journal implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -79,78 +86,43 @@ final class Journal implements Closeable {
     }
   }
 
-  /** What a human decided through an entry. */
-  record Decision(
-      String task, String hitl, String kind, String decision, String text, String release) {}
-
   private final Map<String, HitlRecord> hitl = new LinkedHashMap<>();
-  private final Map<String, List<Decision>> decisions = new LinkedHashMap<>();
-  private final Path file;
-  private final Clock clock;
-  private final FileChannel out;
+  private final Map<String, List<Decided>> decisions = new LinkedHashMap<>();
   private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+  private final Clock clock;
+  private final JournalFile out;
 
-  private Journal(Path file, Clock clock, FileChannel out) {
-    this.file = file;
+  private Journal(Clock clock, JournalFile out) {
     this.clock = clock;
     this.out = out;
   }
 
   /** Opens (creating) the journal and reads what it already holds. */
   static Journal open(Path file, Clock clock) throws IOException {
-    Files.createDirectories(file.getParent());
-    Journal journal =
-        new Journal(
-            file,
-            clock,
-            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
-    for (Map<String, Object> event : read(file)) {
-      journal.apply(event);
-    }
+    Journal journal = readOnly(file, clock);
+    return journal.withOutput(JournalFile.append(file));
+  }
+
+  /** The journal's view without opening it for writing (for status and plan). */
+  static Journal readOnly(Path file, Clock clock) throws IOException {
+    Journal journal = new Journal(clock, null);
+    JournalFile.Read read = JournalFile.read(file);
+    read.warnings().forEach(w -> LOG.warn("{}", w));
+    read.events().forEach(journal::apply);
     return journal;
   }
 
-  /** The journal's view without opening it for writing (for status and reports). */
-  static Journal readOnly(Path file, Clock clock) throws IOException {
-    Journal journal = new Journal(file, clock, null);
-    for (Map<String, Object> event : read(file)) {
-      journal.apply(event);
-    }
+  private Journal withOutput(JournalFile file) {
+    Journal journal = new Journal(clock, file);
+    journal.hitl.putAll(hitl);
+    journal.decisions.putAll(decisions);
+    journal.tasks.putAll(tasks);
     return journal;
   }
 
   /** Every task the journal knows, most recently claimed last. */
   List<TaskRecord> tasks() {
     return List.copyOf(tasks.values());
-  }
-
-  /** Every event in the file; a torn last line (a crash mid-append) is skipped with a warning. */
-  static List<Map<String, Object>> read(Path file) throws IOException {
-    List<Map<String, Object>> events = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return events;
-    }
-    int lineNumber = 0;
-    // Decoded leniently: a line torn inside a multi-byte character (a crash mid-append) must
-    // only make that line unreadable, not the whole journal (readAllLines would throw).
-    String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-    for (String line : text.split("\n", -1)) {
-      lineNumber++;
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        events.add(JSON.std.mapFrom(line));
-      } catch (IOException e) {
-        LOG.warn(
-            "{}:{}: skipping an unreadable journal line (a crash mid-write?)", file, lineNumber);
-      }
-    }
-    return events;
-  }
-
-  Path file() {
-    return file;
   }
 
   Optional<TaskRecord> task(String id) {
@@ -177,206 +149,152 @@ final class Journal implements Closeable {
   }
 
   /** Every decision humans made about {@code task}, oldest first; kept across re-queues. */
-  List<Decision> decisions(String task) {
+  List<Decided> decisions(String task) {
     return List.copyOf(decisions.getOrDefault(task, List.of()));
   }
 
   void hitl(String task, String hitlId, String kind, List<String> checks, String release)
       throws IOException {
-    append(
-        event(
-            "hitl",
-            task,
-            Map.of("hitl", hitlId, "kind", kind, "checks", checks, "release", release)));
+    append(new Asked(now(), task, hitlId, kind, checks, release));
   }
 
   void decision(
       String task, String hitlId, String kind, String decision, String text, String release)
       throws IOException {
-    append(
-        event(
-            "decision",
-            task,
-            Map.of(
-                "hitl", hitlId,
-                "kind", kind,
-                "decision", decision,
-                "text", text,
-                "release", release)));
+    append(new Decided(now(), task, hitlId, kind, decision, text, release));
   }
 
   /** A response the worker read but could not act on; it waits for the human to change it. */
   void hitlSeen(String task, String hitlId, String response) throws IOException {
-    append(event("hitl_seen", task, Map.of("hitl", hitlId, "response", response)));
+    append(new AnswerSeen(now(), task, hitlId, response));
   }
 
   void claim(String task, long pid, String host, Map<String, Object> fields) throws IOException {
-    append(event("claim", task, Map.of("pid", pid, "host", host, "fields", fields)));
-  }
-
-  void wrote(String task, Map<String, Object> fields) throws IOException {
-    append(event("wrote", task, Map.of("fields", fields)));
+    append(new Claim(now(), task, pid, host, fields));
   }
 
   void stepStart(String task, int attempt, String step) throws IOException {
-    append(event("step_start", task, Map.of("attempt", attempt, "step", step)));
+    append(new StepStarted(now(), task, attempt, step));
   }
 
   /** The process of the step just started, so a later worker can kill it if this one dies. */
   void stepProcess(String task, String step, long pid, String started) throws IOException {
-    append(event("step_process", task, Map.of("step", step, "pid", pid, "started", started)));
+    append(new StepProcess(now(), task, step, pid, started));
   }
 
   void stepEnd(String task, int attempt, String step, int exitCode, long durationMs, String how)
       throws IOException {
-    append(
-        event(
-            "step_end",
-            task,
-            Map.of(
-                "attempt", attempt,
-                "step", step,
-                "exit", exitCode,
-                "duration_ms", durationMs,
-                "how", how)));
+    append(new StepEnded(now(), task, attempt, step, exitCode, durationMs, how));
   }
 
   void outcome(String task, String status, String message, Map<String, Object> fields)
       throws IOException {
-    append(event("outcome", task, Map.of("status", status, "message", message, "fields", fields)));
+    append(new Outcome(now(), task, status, message, fields));
   }
 
-  /** A free-form note (restore, requeue, reconcile) that also updates nothing but history. */
-  void note(String kind, String task, String message) throws IOException {
-    append(event(kind, task, Map.of("message", message)));
+  /** The worker wrote its last fields back over a stale copy of the board. */
+  void restored(String task, String message) throws IOException {
+    append(new Restore(now(), task, message));
   }
 
   /** A deliberate re-queue: forget the worker's state so the task runs as a new request. */
   void forget(String task, String message) throws IOException {
-    append(event("requeue", task, Map.of("message", message)));
+    append(new Requeue(now(), task, message));
   }
 
-  private Map<String, Object> event(String kind, String task, Map<String, Object> more) {
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("ts", clock.instant().toString());
-    e.put("event", kind);
-    e.put("task", task);
-    e.putAll(more);
-    return e;
+  private Instant now() {
+    return clock.instant();
   }
 
-  private synchronized void append(Map<String, Object> event) throws IOException {
+  private synchronized void append(JournalEvent event) throws IOException {
     if (out == null) {
       throw new IllegalStateException("journal opened read-only");
     }
-    byte[] line = (JSON.std.asString(event) + "\n").getBytes(StandardCharsets.UTF_8);
-    ByteBuffer buffer = ByteBuffer.wrap(line);
-    while (buffer.hasRemaining()) {
-      out.write(buffer);
-    }
-    out.force(false);
+    out.write(event);
     apply(event);
   }
 
-  @SuppressWarnings("unchecked")
-  private void apply(Map<String, Object> e) {
-    String id = String.valueOf(e.get("task"));
-    String kind = String.valueOf(e.get("event"));
-    if (applyHitl(kind, id, e)) {
-      return;
+  private void apply(JournalEvent e) {
+    if (e instanceof Asked a) {
+      hitl.put(
+          a.hitl(),
+          new HitlRecord(a.hitl(), a.task(), a.kind(), a.at(), a.checks(), a.release(), false, ""));
+    } else if (e instanceof Decided d) {
+      decisions.computeIfAbsent(d.task(), t -> new ArrayList<>()).add(d);
+      hitl.computeIfPresent(d.hitl(), (k, h) -> h.handledNow());
+    } else if (e instanceof AnswerSeen s) {
+      hitl.computeIfPresent(s.hitl(), (k, h) -> h.seen(s.response()));
+    } else if (e instanceof Requeue) {
+      tasks.remove(e.task());
+    } else {
+      applyToTask(e);
     }
-    TaskRecord r = tasks.get(id);
-    Map<String, Object> written =
-        r == null ? new LinkedHashMap<>() : new LinkedHashMap<>(r.written());
-    Object fields = e.get("fields");
-    if (fields instanceof Map<?, ?> f) {
-      written.putAll((Map<String, Object>) f);
-    }
-    long pid = r == null ? 0 : r.pid();
-    String host = r == null ? "" : r.host();
-    int attempts = r == null ? 0 : r.attempts();
-    boolean open = r != null && r.open();
-    String outcome = r == null ? null : r.outcome();
-    long stepPid = r == null ? 0 : r.stepPid();
-    boolean changing = r != null && r.changing();
-    String stepStarted = r == null ? "" : r.stepStarted();
-    switch (kind) {
-      case "claim" -> {
-        open = true;
-        pid = ((Number) e.get("pid")).longValue();
-        host = String.valueOf(e.get("host"));
-        attempts = 0;
-        outcome = null;
-        changing = false;
-      }
-      case "step_start" -> {
-        attempts = Math.max(attempts, ((Number) e.get("attempt")).intValue());
-        String step = String.valueOf(e.get("step"));
-        changing |= step.startsWith("deploy#") || step.startsWith("rollback#");
-      }
-      case "step_process" -> {
-        stepPid = ((Number) e.get("pid")).longValue();
-        stepStarted = String.valueOf(e.get("started"));
-      }
-      case "step_end" -> stepPid = 0;
-      case "outcome" -> {
-        open = false;
-        outcome = String.valueOf(e.get("status"));
-      }
-      case "requeue" -> {
-        tasks.remove(id);
-        return;
-      }
-      default -> {}
-    }
-    tasks.put(
-        id,
-        new TaskRecord(
-            id, written, open, pid, host, attempts, outcome, stepPid, stepStarted, changing));
   }
 
-  @SuppressWarnings("unchecked")
-  private boolean applyHitl(String kind, String task, Map<String, Object> e) {
-    String hitlId = String.valueOf(e.get("hitl"));
-    switch (kind) {
-      case "hitl" -> {
-        Object checks = e.get("checks");
-        hitl.put(
-            hitlId,
-            new HitlRecord(
-                hitlId,
-                task,
-                String.valueOf(e.get("kind")),
-                Instant.parse(String.valueOf(e.get("ts"))),
-                checks instanceof List<?> l ? (List<String>) l : List.of(),
-                String.valueOf(e.getOrDefault("release", "")),
-                false,
-                ""));
-        return true;
-      }
-      case "decision" -> {
-        decisions
-            .computeIfAbsent(task, t -> new ArrayList<>())
-            .add(
-                new Decision(
-                    task,
-                    hitlId,
-                    String.valueOf(e.get("kind")),
-                    String.valueOf(e.get("decision")),
-                    String.valueOf(e.get("text")),
-                    String.valueOf(e.getOrDefault("release", ""))));
-        hitl.computeIfPresent(hitlId, (k, h) -> h.handledNow());
-        return true;
-      }
-      case "hitl_seen" -> {
-        String response = String.valueOf(e.get("response"));
-        hitl.computeIfPresent(hitlId, (k, h) -> h.seen(response));
-        return true;
-      }
-      default -> {
-        return false;
-      }
+  private void applyToTask(JournalEvent e) {
+    TaskRecord r = tasks.get(e.task());
+    if (r == null && !(e instanceof Claim)) {
+      r = new TaskRecord(e.task(), Map.of(), false, 0, "", 0, null, 0, "", false);
     }
+    Map<String, Object> written = new LinkedHashMap<>(r == null ? Map.of() : r.written());
+    if (e instanceof Claim c) {
+      written.putAll(c.fields());
+      r = new TaskRecord(c.task(), written, true, c.pid(), c.host(), 0, null, 0, "", false);
+    } else if (e instanceof StepStarted s) {
+      r =
+          new TaskRecord(
+              r.id(),
+              written,
+              r.open(),
+              r.pid(),
+              r.host(),
+              Math.max(r.attempts(), s.attempt()),
+              r.outcome(),
+              r.stepPid(),
+              r.stepStarted(),
+              r.changing() || s.changes());
+    } else if (e instanceof StepProcess p) {
+      r =
+          new TaskRecord(
+              r.id(),
+              written,
+              r.open(),
+              r.pid(),
+              r.host(),
+              r.attempts(),
+              r.outcome(),
+              p.pid(),
+              p.started(),
+              r.changing());
+    } else if (e instanceof StepEnded) {
+      r =
+          new TaskRecord(
+              r.id(),
+              written,
+              r.open(),
+              r.pid(),
+              r.host(),
+              r.attempts(),
+              r.outcome(),
+              0,
+              r.stepStarted(),
+              r.changing());
+    } else if (e instanceof Outcome o) {
+      written.putAll(o.fields());
+      r =
+          new TaskRecord(
+              r.id(),
+              written,
+              false,
+              r.pid(),
+              r.host(),
+              r.attempts(),
+              o.status(),
+              r.stepPid(),
+              r.stepStarted(),
+              r.changing());
+    }
+    tasks.put(e.task(), r);
   }
 
   @Override

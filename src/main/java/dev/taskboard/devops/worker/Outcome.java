@@ -2,6 +2,8 @@ package dev.taskboard.devops.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.TaskStatus;
+import dev.taskboard.devops.task.TaskType;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -56,14 +58,11 @@ record Outcome(
   }
 
   /** The board status: deployed for deployments, done for the rest, failed, blocked. */
-  String status(String type) {
+  TaskStatus status(TaskType type) {
     return switch (kind) {
-      case SUCCEEDED ->
-          type.startsWith("deployment_") && !type.equals("deployment_rollback")
-              ? "deployed"
-              : "done";
-      case FAILED -> "failed";
-      case BLOCKED -> "blocked";
+      case SUCCEEDED -> type.successStatus();
+      case FAILED -> TaskStatus.FAILED;
+      case BLOCKED -> TaskStatus.BLOCKED;
     };
   }
 }

@@ -23,8 +23,9 @@ public final class Plan {
 
   /** The plan for {@code taskId} as text for a person. */
   public static String describe(WorkerConfig config, String taskId) throws IOException {
-    Board board = new Board(config.board(), config.arrayPath(), config.stateDir(), config.clock());
-    Board.Selection selection = board.read(config.filter(), Set.of(taskId));
+    Board board = config.openBoard();
+    Board.Selection selection =
+        board.read(GateStep.withEvidence(config.filter()), Set.of(taskId), GateStep::namedEvidence);
     Task task =
         selection.tasks().stream()
             .filter(t -> t.id().equals(taskId))
@@ -55,8 +56,8 @@ public final class Plan {
     }
     Section s = lookup.section().get();
     Journal journal = Journal.readOnly(config.journal(), config.clock());
-    new GateStep(config, board, journal, null)
-        .evaluate(task, s, lookup.runbook().orElseThrow())
+    new GateStep(config, journal, null)
+        .evaluate(task, s, lookup.runbook().orElseThrow(), selection)
         .ifPresent(report -> gates(out, report));
     Settings st = s.settings();
     out.append("runbook: ")

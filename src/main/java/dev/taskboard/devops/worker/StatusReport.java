@@ -22,7 +22,7 @@ public final class StatusReport {
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.set("worker", worker(config.stateDir()));
     Journal journal = Journal.readOnly(config.journal(), config.clock());
-    Board board = new Board(config.board(), config.arrayPath(), config.stateDir(), config.clock());
+    Board board = config.openBoard();
     Set<String> ids = new LinkedHashSet<>();
     journal.tasks().forEach(r -> ids.add(r.id()));
     Board.Selection selection = board.read(config.filter(), ids);

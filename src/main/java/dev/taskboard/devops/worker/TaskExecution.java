@@ -17,6 +17,9 @@ import dev.taskboard.devops.runbook.StepResult;
 import dev.taskboard.devops.runbook.StepRunner;
 import dev.taskboard.devops.runbook.StopSignal;
 import dev.taskboard.devops.runbook.TaskEnvironment;
+import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.TaskStatus;
+import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskExecution {
   private static final Logger LOG = LoggerFactory.getLogger(TaskExecution.class);
-  static final String AGENT = "DevOps-Engineer";
 
   private final WorkerConfig config;
   private final Board board;
@@ -70,23 +72,27 @@ final class TaskExecution {
     this.stopped = stopped;
     this.escalations = escalations;
     this.progress = progress;
-    this.gates = new GateStep(config, board, journal, escalations);
+    this.gates = new GateStep(config, journal, escalations);
   }
 
   private Map<String, Object> claimFields(Instant at) {
     Map<String, Object> claim = new LinkedHashMap<>();
-    claim.put("status", "in_progress");
+    claim.put("status", TaskStatus.IN_PROGRESS.wireName());
     claim.put("started_at", at.toString());
     claim.put("updated_at", at.toString());
-    claim.put("claimed_by", Map.of("agent", AGENT, "host", me.host(), "pid", me.pid()));
+    claim.put(
+        "claimed_by", Map.of("agent", Agents.DEVOPS_ENGINEER, "host", me.host(), "pid", me.pid()));
     return claim;
   }
 
   /** Who the worker is, for claims and the instance lock. */
   record Identity(String host, long pid) {}
 
-  /** Claims and runs {@code task}; false when another agent changed it first. */
-  boolean run(Task task) throws IOException {
+  /**
+   * Claims and runs {@code task}, as {@code read} showed it (with the evidence its gate needs);
+   * false when another agent changed it first.
+   */
+  boolean run(Task task, Board.Selection read) throws IOException {
     Instant started = config.clock().instant();
     Map<String, Object> claim = claimFields(started);
     journal.claim(task.id(), me.pid(), me.host(), claim);
@@ -94,15 +100,15 @@ final class TaskExecution {
       board.patch(
           task.id(),
           patchOf(claim)
-              .expect("status", Json.valueOf("pending"))
-              .expect("agent", Json.valueOf(AGENT)));
+              .expect("status", text(TaskStatus.PENDING.wireName()))
+              .expect("agent", text(Agents.DEVOPS_ENGINEER)));
     } catch (ExpectationFailedException changed) {
       journal.forget(task.id(), "not claimed: " + changed.getMessage());
       LOG.info("{}: not claimed, another agent changed it first", task.id());
       return false;
     }
     LOG.info("{}: claimed ({})", task.id(), task.text("type"));
-    finish(task, started, execute(task));
+    finish(task, started, execute(task, read));
     return true;
   }
 
@@ -110,17 +116,18 @@ final class TaskExecution {
    * Runs from the start a task a dead worker claimed but had not begun to change (no deploy or
    * rollback step started): taking it over is a claim on the in_progress entry.
    */
-  void rerun(Task task) throws IOException {
+  void rerun(Task task, Board.Selection read) throws IOException {
     Instant started = config.clock().instant();
     Map<String, Object> claim = claimFields(started);
     journal.claim(task.id(), me.pid(), me.host(), claim);
     try {
-      board.patch(task.id(), patchOf(claim).expect("status", Json.valueOf("in_progress")));
+      board.patch(
+          task.id(), patchOf(claim).expect("status", text(TaskStatus.IN_PROGRESS.wireName())));
     } catch (ExpectationFailedException changed) {
       journal.forget(task.id(), "not taken over: " + changed.getMessage());
       return;
     }
-    finish(task, started, execute(task));
+    finish(task, started, execute(task, read));
   }
 
   /**
@@ -170,13 +177,13 @@ final class TaskExecution {
             rollback));
   }
 
-  private Outcome execute(Task task) throws IOException {
+  private Outcome execute(Task task, Board.Selection read) throws IOException {
     Lookup lookup = lookup(task);
     if (lookup.section().isEmpty()) {
       return Outcome.blocked(lookup.problem());
     }
     Section s = lookup.section().get();
-    GateStep.Result gate = gates.check(task, s, lookup.runbook().orElseThrow());
+    GateStep.Result gate = gates.check(task, s, lookup.runbook().orElseThrow(), read);
     if (gate.held().isPresent()) {
       return gate.held().get();
     }
@@ -247,14 +254,11 @@ final class TaskExecution {
   /** E.g. "Deployed release 1.4.0 to staging on attempt 1 of 3; verify passed." */
   static String successMessage(Task task, Section s, int attempt) {
     JsonNode payload = task.json().path("payload");
-    String type = task.text("type");
+    TaskType type = TaskType.of(task.text("type"));
     String release = payload.path("release").asText("");
-    String environment =
-        payload
-            .path("environment")
-            .asText(type.startsWith("deployment_") ? type.substring(11) : "");
+    String environment = payload.path("environment").asText(type.environment());
     String what =
-        type.equals("deployment_staging") || type.equals("deployment_production")
+        type.gate().isPresent()
             ? "Deployed "
                 + (release.isEmpty() ? "" : "release " + release + " ")
                 + "to "
@@ -435,10 +439,11 @@ final class TaskExecution {
       result.put("log", outcome.log().toString());
     }
     ObjectNode info = result.putObject("deployment_info");
-    outcome.url().ifPresent(url -> info.put(urlKey(task.text("type")), url));
+    TaskType type = TaskType.of(task.text("type"));
+    outcome.url().ifPresent(url -> info.put(type.urlKey(), url));
     info.put("rollback_performed", outcome.rollback() != Outcome.Rollback.NONE);
     result.setAll(outcome.extra());
-    String status = outcome.status(task.text("type"));
+    String status = outcome.status(type).wireName();
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("status", status);
     fields.put("updated_at", now.toString());
@@ -448,12 +453,8 @@ final class TaskExecution {
     LOG.info("{}: {} — {}", task.id(), status, outcome.message());
   }
 
-  static String urlKey(String type) {
-    return switch (type) {
-      case "deployment_staging" -> "staging_url";
-      case "deployment_production" -> "production_url";
-      default -> "environment_url";
-    };
+  private static JsonNode text(String value) {
+    return Json.MAPPER.getNodeFactory().textNode(value);
   }
 
   static Patch patchOf(Map<String, Object> fields) {

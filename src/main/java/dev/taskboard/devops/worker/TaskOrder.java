@@ -2,19 +2,18 @@ package dev.taskboard.devops.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.task.TaskStatus;
+import dev.taskboard.devops.task.TaskType;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Which pending task runs first: rollbacks, then priority, then priority_score (higher first), then
  * board order; tasks whose dependencies are not all done or deployed wait.
  */
 final class TaskOrder {
-  static final Set<String> FINISHED = Set.of("done", "deployed");
-
   static final Comparator<Task> ORDER =
-      Comparator.comparing((Task t) -> !t.text("type").equals("deployment_rollback"))
+      Comparator.comparing((Task t) -> !TaskType.of(t.text("type")).isRollback())
           .thenComparingInt(t -> priorityRank(t.text("priority")))
           .thenComparing(t -> -t.json().path("priority_score").asDouble(0))
           .thenComparingInt(Task::index);
@@ -37,7 +36,7 @@ final class TaskOrder {
       return true;
     }
     for (JsonNode dep : deps) {
-      if (!FINISHED.contains(statuses.getOrDefault(dep.asText(), ""))) {
+      if (!TaskStatus.finished(statuses.getOrDefault(dep.asText(), ""))) {
         return false;
       }
     }

@@ -3,11 +3,13 @@ package dev.taskboard.devops.worker;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.BoardException;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.runbook.GateSettings;
 import dev.taskboard.devops.runbook.Runbook;
 import dev.taskboard.devops.runbook.StepRunner;
 import dev.taskboard.devops.runbook.StopSignal;
+import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.watch.FileWatcher;
 import java.io.Closeable;
 import java.io.IOException;
@@ -46,7 +48,7 @@ public final class Worker implements Closeable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
   private final CountDownLatch finished = new CountDownLatch(1);
-  private Board.Stamp lastSeen;
+  private FileStamp lastSeen;
   private String lastProblem;
 
   private Worker(
@@ -86,8 +88,7 @@ public final class Worker implements Closeable {
         new TaskExecution.Identity(Hosts.name(), ProcessHandle.current().pid());
     InstanceLock lock = InstanceLock.acquire(config.stateDir(), me.pid(), me.host());
     try {
-      Board board =
-          new Board(config.board(), config.arrayPath(), config.stateDir(), config.clock());
+      Board board = config.openBoard();
       return new Worker(config, board, lock, Journal.open(config.journal(), config.clock()), me);
     } catch (IOException | RuntimeException e) {
       lock.close();
@@ -194,7 +195,7 @@ public final class Worker implements Closeable {
         && !humansChanged
         && lastSeen != null
         && Files.exists(config.board())
-        && lastSeen.equals(board.stamp())) {
+        && lastSeen.sameAttributes(board.stamp())) {
       return false; // our own write, or nothing that changed the board's bytes
     }
     if (force || humansChanged) {
@@ -206,7 +207,9 @@ public final class Worker implements Closeable {
     }
     Board.Selection selection;
     try {
-      selection = board.read(config.filter(), journal.knownIds());
+      selection =
+          board.read(
+              GateStep.withEvidence(config.filter()), journal.knownIds(), GateStep::namedEvidence);
     } catch (BoardException e) {
       if (!e.getMessage().equals(lastProblem)) {
         LOG.error("{}", e.getMessage());
@@ -232,7 +235,7 @@ public final class Worker implements Closeable {
     if (next.isEmpty() || stop.isRequested()) {
       return false;
     }
-    execution.run(next.get());
+    execution.run(next.get(), selection);
     board.lastWritten().ifPresent(s -> lastSeen = s);
     return true;
   }
@@ -253,7 +256,7 @@ public final class Worker implements Closeable {
     if (isNewer(task.text("updated_at"), record.updatedAt().orElse(""))) {
       journal.forget(
           task.id(), "changed by another agent to " + onBoard + " after the worker's last write");
-      if (onBoard.equals("pending")) {
+      if (onBoard.equals(TaskStatus.PENDING.wireName())) {
         LOG.info("{}: re-queued by another agent; it will run as a new request", task.id());
         return true;
       }
@@ -265,7 +268,7 @@ public final class Worker implements Closeable {
         onBoard.isEmpty() ? "no status" : onBoard,
         record.status().orElse("?"),
         record.updatedAt().orElse("?"));
-    journal.note("restore", task.id(), "restored after a stale write showed " + onBoard);
+    journal.restored(task.id(), "restored after a stale write showed " + onBoard);
     board.patch(task.id(), TaskExecution.patchOf(record.written()));
     return false;
   }
@@ -306,7 +309,8 @@ public final class Worker implements Closeable {
       return;
     }
     Set<String> ids = Set.copyOf(orphans.stream().map(Journal.TaskRecord::id).toList());
-    Board.Selection selection = board.read(config.filter(), ids);
+    Board.Selection selection =
+        board.read(GateStep.withEvidence(config.filter()), ids, GateStep::namedEvidence);
     for (Journal.TaskRecord orphan : orphans) {
       Optional<Task> task =
           selection.tasks().stream().filter(t -> t.id().equals(orphan.id())).findFirst();
@@ -314,18 +318,20 @@ public final class Worker implements Closeable {
         journal.forget(orphan.id(), "left claimed by a dead worker, but no longer on the board");
         continue;
       }
-      String status = task.get().text("status");
-      if (orphan.attempts() == 0 && status.equals("pending")) {
+      Optional<TaskStatus> status = TaskStatus.of(task.get().text("status"));
+      boolean pending = status.equals(Optional.of(TaskStatus.PENDING));
+      boolean inProgress = status.equals(Optional.of(TaskStatus.IN_PROGRESS));
+      if (orphan.attempts() == 0 && pending) {
         journal.forget(orphan.id(), "the dead worker's claim never reached the board");
-      } else if (status.equals("in_progress") && !orphan.changing()) {
+      } else if (inProgress && !orphan.changing()) {
         LOG.warn(
             "{}: left in_progress by a worker that died (pid {} on {}) before any deploy step; running it from the start",
             orphan.id(),
             orphan.pid(),
             orphan.host());
         killLeftoverStep(orphan);
-        execution.rerun(task.get());
-      } else if (status.equals("in_progress") || status.equals("pending")) {
+        execution.rerun(task.get(), selection);
+      } else if (inProgress || pending) {
         LOG.warn(
             "{}: left {} by a worker that died (pid {} on {}); verifying",
             orphan.id(),

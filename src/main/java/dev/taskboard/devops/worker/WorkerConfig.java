@@ -1,6 +1,7 @@
 package dev.taskboard.devops.worker;
 
 import dev.taskboard.devops.board.ArrayPath;
+import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.TaskFilter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,11 +32,25 @@ public record WorkerConfig(
         ArrayPath.auto(),
         runbook,
         TaskFilter.defaultFilter(),
-        dev.taskboard.devops.board.Board.defaultStateDir(board),
+        defaultStateDir(board),
         board.toAbsolutePath().resolveSibling("human-requests.md"),
         DEFAULT_RESCAN,
         DEFAULT_DEBOUNCE,
         Clock.systemUTC());
+  }
+
+  /** {@code .plan/devops} for a board in {@code .plan/}, else {@code .devops-worker} beside it. */
+  public static Path defaultStateDir(Path board) {
+    Path dir = board.toAbsolutePath().getParent();
+    Path name = dir.getFileName();
+    return name != null && name.toString().equals(".plan")
+        ? dir.resolve("devops")
+        : dir.resolve(".devops-worker");
+  }
+
+  /** The board this configuration names. */
+  public Board openBoard() {
+    return new Board(board, arrayPath);
   }
 
   public WorkerConfig withFilter(TaskFilter f) {

@@ -58,7 +58,6 @@ public final class BenchChild {
       default -> throw new IllegalArgumentException("unknown op " + op);
     }
     System.out.println(Json.compact(out));
-    Board.awaitBackgroundWork(java.time.Duration.ofSeconds(30));
   }
 
   private static void select(Path file, ObjectNode out) throws IOException {
@@ -235,7 +234,7 @@ public final class BenchChild {
         selectCpu.add(ms(c0, c1));
         // The index write and backup removal run after a call returns; a daemon's reads and
         // writes are spaced by the board's changes, so let them finish outside the timing.
-        Board.awaitBackgroundWork(java.time.Duration.ofSeconds(30));
+
         out.put("count", n);
         String from = i % 2 == 0 ? "pending" : "in_progress";
         String to = i % 2 == 0 ? "in_progress" : "pending";
@@ -247,7 +246,6 @@ public final class BenchChild {
         c1 = threads.getCurrentThreadCpuTime();
         patch.add(ms(t0, t1));
         patchCpu.add(ms(c0, c1));
-        Board.awaitBackgroundWork(java.time.Duration.ofSeconds(30));
       }
     } finally {
       deleteTree(dir);

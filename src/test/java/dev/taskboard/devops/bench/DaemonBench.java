@@ -2,7 +2,6 @@ package dev.taskboard.devops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.taskboard.devops.board.ArrayPath;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Patch;
@@ -24,7 +23,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -836,7 +834,7 @@ public final class DaemonBench {
             Files.readAllBytes(pickup.board()),
             DaemonBoard.entry(DaemonBoard.benchTask("PROFILE-1", null, Instant.now(), 1)));
     Files.write(file, board);
-    Board b = new Board(file, ArrayPath.auto(), dir.resolve("state"), Clock.systemUTC());
+    Board b = Board.at(file);
     TaskFilter filter = TaskFilter.defaultFilter();
     List<Double> reads = new ArrayList<>();
     List<Double> claims = new ArrayList<>();

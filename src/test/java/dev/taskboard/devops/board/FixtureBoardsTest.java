@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.testing.FixtureBoards;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,13 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FixtureBoardsTest {
   @TempDir Path dir;
 
-  static Stream<Path> boards() throws IOException {
-    Path fixtures = Path.of(System.getProperty("fixtures.dir", "../shared/fixtures/boards"));
-    List<Path> all;
-    try (Stream<Path> files = Files.list(fixtures)) {
-      all = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
-    assertFalse(all.isEmpty(), "no fixture boards in " + fixtures.toAbsolutePath());
+  static Stream<Path> boards() {
+    List<Path> all = FixtureBoards.all();
+    assertFalse(all.isEmpty(), "no fixture boards in " + FixtureBoards.dir());
     return all.stream();
   }
 
@@ -106,11 +103,11 @@ class FixtureBoardsTest {
   }
 
   private Board board(Path file) {
-    return new Board(file, ArrayPath.auto(), dir.resolve("state"), Clock.systemUTC());
+    return Board.at(file);
   }
 
   static List<Slot> slots(Path file) throws IOException {
-    try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), null)) {
+    try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), null, Set.of())) {
       return s.slots;
     }
   }
@@ -121,7 +118,7 @@ class FixtureBoardsTest {
   }
 
   private static JsonNode entry(Path file, Slot slot) throws IOException {
-    try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), null)) {
+    try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), null, Set.of())) {
       return s.task(slot);
     }
   }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +40,7 @@ class PatchPropertyTest {
     Path file = dir.resolve("tasks-" + seed + ".json");
     Files.write(file, gen.render(tasks).getBytes(StandardCharsets.UTF_8));
     byte[] before = Files.readAllBytes(file);
-    Board board = new Board(file, ArrayPath.auto(), dir.resolve("state"), Clock.systemUTC());
+    Board board = Board.at(file);
 
     if (tasks.isEmpty() || gen.random().nextInt(4) == 0) {
       ObjectNode task = gen.object(2);

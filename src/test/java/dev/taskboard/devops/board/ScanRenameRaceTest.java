@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.files.LockedUpdate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A writer that ignores the lock renames a new version of the board over the path between the
  * moment a scan reads the board's attributes and the moment it opens the file. The rename is staged
- * through {@link BoardScanner#betweenAttributesAndOpen}, exactly once, so every run takes the same
+ * through {@link Board.Hooks#betweenAttributesAndOpen}, exactly once, so every run takes the same
  * path.
  *
  * <p>With the attributes read first they describe the older version and the content is the newer
@@ -54,11 +54,6 @@ class ScanRenameRaceTest {
     file = dir.resolve("tasks.json");
     Files.writeString(file, BOARD);
     board = Board.at(file);
-  }
-
-  @AfterEach
-  void noHook() {
-    BoardScanner.betweenAttributesAndOpen = f -> {};
   }
 
   /** The foreign writer re-formats the board (pretty-printed by Jackson): a longer version. */
@@ -159,14 +154,24 @@ class ScanRenameRaceTest {
     assertEquals(1, board.collisions(), "the first attempt's check saw the rename");
   }
 
-  /** What the foreign writer does to the board's real path. */
   /**
    * Installs the hook: the first scan of this board runs {@code write} between its attribute read
    * and its open; later scans (and scans of other files) pass untouched.
    */
   private OnceRename stage(OnceRename.Write write) throws IOException {
     OnceRename rename = new OnceRename(Set.copyOf(List.of(file, file.toRealPath())), write);
-    BoardScanner.betweenAttributesAndOpen = rename;
+    board =
+        new Board(
+            file,
+            ArrayPath.auto(),
+            new Board.Options(
+                LockedUpdate.ATTEMPTS,
+                new Board.Hooks() {
+                  @Override
+                  public void betweenAttributesAndOpen(Path path) {
+                    rename.accept(path);
+                  }
+                }));
     return rename;
   }
 

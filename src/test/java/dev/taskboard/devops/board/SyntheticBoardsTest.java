@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -250,35 +249,6 @@ class SyntheticBoardsTest {
     assertEquals("[{\"id\": \"A\"}, {\"id\": \"C\"}]", Files.readString(file));
   }
 
-  @Test
-  void backups_keepTheLastFiveVersions() throws IOException {
-    Path file = write("[{\"id\": \"A\", \"n\": 0}]");
-    Board board = board(file);
-    for (int i = 1; i <= 7; i++) {
-      board.patch("A", Patch.empty().set("n", Json.valueOf(Integer.toString(i))));
-    }
-    assertTrue(Board.awaitBackgroundWork(java.time.Duration.ofSeconds(30)), "pruning finished");
-    try (var backups = Files.list(dir.resolve("state/backups"))) {
-      var versions = backups.sorted().map(p -> read(p)).toList();
-      assertEquals(
-          java.util.List.of(
-              "[{\"id\": \"A\", \"n\": 2}]",
-              "[{\"id\": \"A\", \"n\": 3}]",
-              "[{\"id\": \"A\", \"n\": 4}]",
-              "[{\"id\": \"A\", \"n\": 5}]",
-              "[{\"id\": \"A\", \"n\": 6}]"),
-          versions);
-    }
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   private String patched(String board, String id, Patch patch) throws IOException {
     Path file = write(board);
     board(file).patch(id, patch);
@@ -298,6 +268,6 @@ class SyntheticBoardsTest {
   }
 
   private Board board(Path file) {
-    return new Board(file, ArrayPath.auto(), dir.resolve("state"), Clock.systemUTC());
+    return Board.at(file);
   }
 }

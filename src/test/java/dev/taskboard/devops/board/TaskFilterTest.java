@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
+import dev.taskboard.devops.testing.FixtureBoards;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,12 +42,11 @@ class TaskFilterTest {
   @ParameterizedTest
   @MethodSource("filters")
   void selection_equalsJaywayOnWholeDocument(String filter) throws IOException {
-    Path fixtures = Path.of(System.getProperty("fixtures.dir", "../shared/fixtures/boards"));
     for (String name :
         List.of(
             "claude-code-agents-demo.tasks.json",
             "claude-code-agents-schema-examples.tasks.json")) {
-      Path file = fixtures.resolve(name);
+      Path file = FixtureBoards.named(name);
       TaskFilter f = TaskFilter.parse(filter);
       List<String> streamed = new ArrayList<>();
       for (Task t : Board.at(file).select(f)) {

@@ -124,7 +124,8 @@ class ReportCommandTest {
     assertEquals(
         "devops-worker: warning: "
             + journal
-            + ":7: an unreadable line was skipped (torn by a crash?)\n",
+            + ":7: skipped a journal line it cannot use (not a whole JSON object: torn by a"
+            + " crash, or edited)\n",
         run.err());
     assertEquals(2, Json.parse(run.out()).path("deployments").size());
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.taskboard.devops.testing.FixtureBoards;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,8 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * real board of the fixtures.
  */
 class ValidateCommandTest {
-  private static final Path FIXTURES =
-      Path.of(System.getProperty("fixtures.dir", "../shared/fixtures/boards"));
+  private static final Path FIXTURES = FixtureBoards.dir();
 
   @TempDir Path tempDir;
   private Path dir;

@@ -21,6 +21,7 @@ import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskFilter;
+import dev.taskboard.devops.testing.FixtureBoards;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,14 +97,8 @@ class BoardFuzzTest {
 
   @BeforeAll
   static void readFixtures() throws IOException {
-    String fixtures = System.getProperty("fixtures.dir");
-    if (fixtures == null || !Files.isDirectory(Path.of(fixtures))) {
-      return;
-    }
-    try (Stream<Path> files = Files.list(Path.of(fixtures))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        FIXTURES.add(Files.readAllBytes(f));
-      }
+    for (Path f : FixtureBoards.all()) {
+      FIXTURES.add(Files.readAllBytes(f));
     }
   }
 

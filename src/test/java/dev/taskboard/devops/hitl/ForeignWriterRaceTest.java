@@ -3,6 +3,7 @@ package dev.taskboard.devops.hitl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskboard.devops.files.LockedUpdate;
 import dev.taskboard.devops.testing.ForeignWrite;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,7 +87,11 @@ class ForeignWriterRaceTest {
             Jvm.command(ForeignRequestsWriter.class, file.toString()),
             file,
             logs.resolve("foreign.log"));
-    requests.beforeCommit(foreign);
+    requests =
+        new HumanRequests(
+            file,
+            HumanRequestsTest.CLOCK,
+            new LockedUpdate.Options(LockedUpdate.ATTEMPTS, real -> foreign.run()));
     return foreign;
   }
 

@@ -237,7 +237,10 @@ class DeploymentReportTest {
 
     assertEquals(List.of("T-1:success"), Fixture.ids(report.deployments()));
     assertEquals(
-        List.of(f.journal + ":5: an unreadable line was skipped (torn by a crash?)"),
+        List.of(
+            f.journal
+                + ":5: skipped a journal line it cannot use (not a whole JSON object: torn by a"
+                + " crash, or edited)"),
         report.warnings());
   }
 

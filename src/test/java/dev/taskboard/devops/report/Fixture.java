@@ -3,7 +3,6 @@ package dev.taskboard.devops.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.taskboard.devops.board.ArrayPath;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.Json;
 import java.io.IOException;
@@ -103,7 +102,7 @@ final class Fixture {
   }
 
   DeploymentReport report(Optional<Instant> since) throws IOException {
-    Board b = new Board(board, ArrayPath.auto(), journal.getParent(), clock());
+    Board b = Board.at(board);
     return DeploymentReport.load(journal, b, since, clock());
   }
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.journal.JournalEvent;
+import dev.taskboard.devops.journal.JournalFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -390,10 +392,16 @@ class WorkerEndToEndTest {
   }
 
   private static List<String> journalStatuses(WorkerFixture f) throws IOException {
-    return Journal.read(f.board.getParent().resolve("devops/journal.jsonl")).stream()
-        .filter(e -> e.get("fields") instanceof java.util.Map<?, ?> m && m.containsKey("status"))
-        .map(e -> String.valueOf(((java.util.Map<?, ?>) e.get("fields")).get("status")))
-        .toList();
+    List<String> statuses = new java.util.ArrayList<>();
+    for (JournalEvent e :
+        JournalFile.read(f.board.getParent().resolve("devops/journal.jsonl")).events()) {
+      if (e instanceof JournalEvent.Claim c && c.fields().containsKey("status")) {
+        statuses.add(String.valueOf(c.fields().get("status")));
+      } else if (e instanceof JournalEvent.Outcome o && o.fields().containsKey("status")) {
+        statuses.add(String.valueOf(o.fields().get("status")));
+      }
+    }
+    return statuses;
   }
 
   /** Rewrites the whole board the way an LLM tool does: read, change, temp file, rename. */

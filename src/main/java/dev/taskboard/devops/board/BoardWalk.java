@@ -1,0 +1,139 @@
+package dev.taskboard.devops.board;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.taskboard.devops.board.ArrayPath.Segment;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Walks a board document, one streaming pass, to the task arrays an {@link ArrayPath} names, and
+ * hands each to a visitor; everything else is skipped unread. The worker's reader and {@code
+ * validate} both walk boards this way, so they always agree on where the tasks are.
+ */
+public final class BoardWalk {
+  /** What the walk finds; the parser is positioned on the token each call names. */
+  public interface Visitor {
+    /** On a task array's START_ARRAY; must leave the parser on its END_ARRAY. */
+    void taskArray(JsonParser p) throws IOException;
+
+    /** The path's last step holds something else than an array. */
+    void notAnArray(String name, JsonToken found, JsonLocation at) throws IOException;
+
+    /** The path is the top level ({@code $}), which is not an array. */
+    void topLevelNotArray(JsonToken found, JsonLocation at) throws IOException;
+
+    /** The file holds no JSON value at all (empty, or only whitespace). */
+    void empty() throws IOException;
+
+    /** The document is neither an array nor an object. */
+    void notABoard(JsonToken found, JsonLocation at) throws IOException;
+
+    /** Something follows the document's value. */
+    void trailingContent(JsonLocation at) throws IOException;
+  }
+
+  private final ArrayPath path;
+  private final Visitor visitor;
+  private int arrays;
+
+  private BoardWalk(ArrayPath path, Visitor visitor) {
+    this.path = path;
+    this.visitor = visitor;
+  }
+
+  /**
+   * Walks the whole document; returns how many task arrays it found (0 when the path leads
+   * nowhere). The visitor decides whether a problem ends the walk (by throwing) or not.
+   */
+  public static int walk(JsonParser p, ArrayPath path, Visitor visitor) throws IOException {
+    BoardWalk walk = new BoardWalk(path, visitor);
+    JsonToken first = p.nextToken();
+    if (first == null) {
+      visitor.empty();
+      return 0;
+    }
+    walk.root(p, first);
+    JsonToken after = p.nextToken();
+    if (after != null) {
+      visitor.trailingContent(p.currentTokenLocation());
+    }
+    return walk.arrays;
+  }
+
+  private void root(JsonParser p, JsonToken first) throws IOException {
+    List<List<Segment>> all = path.alternatives();
+    boolean rootIsPath = all.stream().anyMatch(List::isEmpty);
+    if (first == JsonToken.START_ARRAY && rootIsPath) {
+      found(p);
+    } else if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
+      visitor.notABoard(first, p.currentTokenLocation());
+    } else if (!path.automatic() && rootIsPath) {
+      visitor.topLevelNotArray(first, p.currentTokenLocation());
+      p.skipChildren();
+    } else {
+      container(p, first, nonEmpty(all), 0);
+    }
+  }
+
+  /** The parser is on a container's start at path depth {@code depth}; reads to its end. */
+  private void container(JsonParser p, JsonToken start, List<List<Segment>> paths, int depth)
+      throws IOException {
+    boolean object = start == JsonToken.START_OBJECT;
+    int index = 0;
+    JsonToken token;
+    while ((token = p.nextToken()) != JsonToken.END_OBJECT && token != JsonToken.END_ARRAY) {
+      String name = null;
+      if (object) {
+        name = p.currentName();
+        token = p.nextToken();
+      }
+      List<List<Segment>> here = new ArrayList<>();
+      boolean last = false;
+      for (List<Segment> candidate : paths) {
+        if (ArrayPath.matches(candidate, depth, name, index)) {
+          here.add(candidate);
+          last |= candidate.size() == depth + 1;
+        }
+      }
+      index++;
+      if (last) {
+        if (token == JsonToken.START_ARRAY) {
+          found(p);
+        } else {
+          visitor.notAnArray(
+              name == null ? "[" + (index - 1) + "]" : name, token, p.currentTokenLocation());
+          p.skipChildren();
+        }
+      } else if (!here.isEmpty() && token.isStructStart()) {
+        container(p, token, here, depth + 1);
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private void found(JsonParser p) throws IOException {
+    arrays++;
+    visitor.taskArray(p);
+  }
+
+  private static List<List<Segment>> nonEmpty(List<List<Segment>> paths) {
+    return paths.stream().filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** "an array", "a string", …: a token as a message names it. */
+  public static String describe(JsonToken token) {
+    return switch (token) {
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.asString() == null ? token.name() : token.asString();
+    };
+  }
+}

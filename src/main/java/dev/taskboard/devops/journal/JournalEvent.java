@@ -1,0 +1,106 @@
+package dev.taskboard.devops.journal;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One line of the worker's journal: something it did or learned about one task. The worker writes
+ * these and rebuilds its state from them; {@code report} reads the same events.
+ */
+public sealed interface JournalEvent {
+  /** When it happened. */
+  Instant at();
+
+  /** The task it is about. */
+  String task();
+
+  /** The worker claimed the task, writing {@code fields} to it. */
+  record Claim(Instant at, String task, long pid, String host, Map<String, Object> fields)
+      implements JournalEvent {
+    public Claim {
+      fields = copy(fields);
+    }
+  }
+
+  /** A runbook step started (e.g. {@code deploy#1}). */
+  record StepStarted(Instant at, String task, int attempt, String step) implements JournalEvent {
+    /**
+     * Whether the step changes the environment (deploy or rollback), so a crash after it needs
+     * verifying.
+     */
+    public boolean changes() {
+      return step.startsWith("deploy#") || step.startsWith("rollback#");
+    }
+  }
+
+  /** The process of a step just started, so a later worker can stop it if this one dies. */
+  record StepProcess(Instant at, String task, String step, long pid, String started)
+      implements JournalEvent {}
+
+  /** A step ended: {@code how} is ok, failed, timeout or stopped. */
+  record StepEnded(
+      Instant at, String task, int attempt, String step, int exit, long durationMs, String how)
+      implements JournalEvent {}
+
+  /** The task's outcome, written to the board as {@code fields}. */
+  record Outcome(Instant at, String task, String status, String message, Map<String, Object> fields)
+      implements JournalEvent {
+    public Outcome {
+      fields = copy(fields);
+    }
+
+    /** {@code result.deployment_info.rollback_performed} as written. */
+    public boolean rollbackPerformed() {
+      return Boolean.TRUE.equals(
+          map(map(fields.get("result")).get("deployment_info")).get("rollback_performed"));
+    }
+
+    /** {@code result.attempts} as written, 0 when none. */
+    public int attempts() {
+      return map(fields.get("result")).get("attempts") instanceof Number n ? n.intValue() : 0;
+    }
+  }
+
+  /** The worker forgets its state of the task: it may run again as a new request. */
+  record Requeue(Instant at, String task, String message) implements JournalEvent {}
+
+  /** The worker wrote its last fields back over a stale copy of the board. */
+  record Restore(Instant at, String task, String message) implements JournalEvent {}
+
+  /** The worker asked the humans in human-requests.md entry {@code hitl}. */
+  record Asked(
+      Instant at, String task, String hitl, String kind, List<String> checks, String release)
+      implements JournalEvent {
+    public Asked {
+      checks = List.copyOf(checks);
+    }
+  }
+
+  /** A human decided through entry {@code hitl}. */
+  record Decided(
+      Instant at,
+      String task,
+      String hitl,
+      String kind,
+      String decision,
+      String text,
+      String release)
+      implements JournalEvent {}
+
+  /** A response the worker read but could not act on; it waits for the human to change it. */
+  record AnswerSeen(Instant at, String task, String hitl, String response)
+      implements JournalEvent {}
+
+  private static Map<String, Object> copy(Map<String, Object> fields) {
+    Objects.requireNonNull(fields, "fields == null");
+    return Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+  }
+
+  private static Map<?, ?> map(Object value) {
+    return value instanceof Map<?, ?> m ? m : Map.of();
+  }
+}
