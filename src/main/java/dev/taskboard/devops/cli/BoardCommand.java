@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,20 +51,20 @@ final class BoardCommand {
             "Where the task array is, e.g. $.tasks. Default: $, $.tasks or $.master.tasks.")
     String tasksPath;
 
-    Board open() {
-      Path file = resolveBoard(board);
+    Board open(Map<String, String> env) {
+      Path file = resolveBoard(board, env);
       ArrayPath path = tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(tasksPath);
       return new Board(file, path);
     }
   }
 
-  static Path resolveBoard(Path given) {
+  static Path resolveBoard(Path given, Map<String, String> env) {
     if (given != null) {
       return given;
     }
-    String env = System.getenv("DEVOPS_WORKER_BOARD");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
+    String named = env.get("DEVOPS_WORKER_BOARD");
+    if (named != null && !named.isBlank()) {
+      return Path.of(named);
     }
     Path plan = Path.of(".plan", "tasks.json");
     return Files.exists(plan) ? plan : Path.of("tasks.json");
@@ -85,7 +86,7 @@ final class BoardCommand {
     public Integer call() throws IOException {
       TaskFilter f = filter == null ? TaskFilter.defaultFilter() : TaskFilter.parse(filter);
       PrintWriter out = spec.commandLine().getOut();
-      for (Task task : options.open().select(f)) {
+      for (Task task : options.open(Main.env(spec)).select(f)) {
         out.println(Json.compact(task.json()));
       }
       out.flush();
@@ -103,7 +104,7 @@ final class BoardCommand {
 
     @Override
     public Integer call() throws IOException {
-      print(spec, options.open().get(id).json());
+      print(spec, options.open(Main.env(spec)).get(id).json());
       return ExitCode.OK;
     }
   }
@@ -158,7 +159,7 @@ final class BoardCommand {
         throw new IllegalArgumentException(
             "nothing to change: give --set KEY=VALUE or --json OBJECT");
       }
-      print(spec, options.open().patch(id, patch).json());
+      print(spec, options.open(Main.env(spec)).patch(id, patch).json());
       return ExitCode.OK;
     }
   }
@@ -176,7 +177,7 @@ final class BoardCommand {
 
     @Override
     public Integer call() throws IOException {
-      Task added = options.open().add(object(json, "--json"));
+      Task added = options.open(Main.env(spec)).add(object(json, "--json"));
       PrintWriter out = spec.commandLine().getOut();
       out.println(added.id());
       out.flush();

@@ -58,7 +58,10 @@ final class DemoCommand implements Callable<Integer> {
     Path project = dir != null ? dir : Files.createTempDirectory("devops-worker-demo-");
     copyExamples(project);
     Path boardFile = project.resolve(".plan/tasks.json");
-    WorkerConfig config = WorkerConfig.of(boardFile, project.resolve("deployment.md"));
+    // The demo's state stays in its scratch project, with the services it starts.
+    WorkerConfig config =
+        WorkerConfig.of(boardFile, project.resolve("deployment.md"), Main.env(spec))
+            .withStateDir(project.resolve(".devops-worker"));
     Board board = config.openBoard();
     Map<String, String> before = statuses(board);
     out.println("demo project: " + project);

@@ -22,6 +22,9 @@ final class ExitCode {
   /** Writers that ignore the lock kept replacing the board; nothing was written, retry. */
   static final int BUSY = 5;
 
+  /** The running worker lost its instance lock, its journal or its state dir, and stopped. */
+  static final int LOST_OWN_FILES = 6;
+
   /** A bug in the worker: the stack trace follows on stderr. */
   static final int INTERNAL = 70;
 

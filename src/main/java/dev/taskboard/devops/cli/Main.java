@@ -4,9 +4,11 @@ import dev.taskboard.devops.board.ExpectationFailedException;
 import dev.taskboard.devops.board.TaskNotFoundException;
 import dev.taskboard.devops.files.BusyFileException;
 import dev.taskboard.devops.worker.AlreadyRunningException;
+import dev.taskboard.devops.worker.WorkerFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,22 +29,39 @@ import picocli.CommandLine.Command;
       InitCommand.class
     })
 public final class Main {
+  /** The environment the commands read (HOME, XDG_*, DEVOPS_WORKER_*): injected for tests. */
+  private final Map<String, String> env;
+
+  private Main(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   /** Runs one command line and returns its exit code (for tests and embedding). */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return commandLine(System.getenv()).execute(args);
   }
 
   /** Runs one command line writing to {@code out} and {@code err} (for tests and embedding). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    return commandLine().setOut(out).setErr(err).execute(args);
+    return run(out, err, System.getenv(), args);
   }
 
-  static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
+  /** Runs one command line with the environment {@code env} instead of the process's. */
+  public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+    return commandLine(env).setOut(out).setErr(err).execute(args);
+  }
+
+  /** The environment of the command line {@code spec} belongs to. */
+  static Map<String, String> env(CommandLine.Model.CommandSpec spec) {
+    return ((Main) spec.root().userObject()).env;
+  }
+
+  static CommandLine commandLine(Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Main(env));
     cl.setExecutionExceptionHandler(Main::exitCodeOf);
     cl.setParameterExceptionHandler(
         (e, args) -> {
@@ -69,6 +88,8 @@ public final class Main {
       code = ExitCode.CONFLICT;
     } else if (cause instanceof AlreadyRunningException) {
       code = ExitCode.ALREADY_RUNNING;
+    } else if (cause instanceof WorkerFailure) {
+      code = ExitCode.LOST_OWN_FILES;
     } else if (cause instanceof BusyFileException) {
       code = ExitCode.BUSY;
     } else if (cause instanceof IOException || cause instanceof IllegalArgumentException) {

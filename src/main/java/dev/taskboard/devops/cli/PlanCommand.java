@@ -26,7 +26,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    out.print(Plan.describe(options.config(), id));
+    out.print(Plan.describe(options.config(Main.env(spec)), id));
     out.flush();
     return ExitCode.OK;
   }

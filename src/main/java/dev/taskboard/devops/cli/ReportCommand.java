@@ -55,7 +55,7 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Optional<Instant> from =
         since == null ? Optional.empty() : Optional.of(DeploymentReport.parseSince(since));
-    WorkerConfig config = options.config();
+    WorkerConfig config = options.config(Main.env(spec));
     Board board = config.openBoard();
     DeploymentReport report =
         DeploymentReport.load(

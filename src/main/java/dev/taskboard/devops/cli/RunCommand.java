@@ -2,11 +2,14 @@ package dev.taskboard.devops.cli;
 
 import dev.taskboard.devops.worker.Worker;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code run}: the daemon, in the foreground, logging one line per event to stderr. */
 @Command(
@@ -15,6 +18,7 @@ import picocli.CommandLine.Option;
     description = "Watch the board and run the DevOps tasks on it, one at a time, until stopped.")
 final class RunCommand implements Callable<Integer> {
   @Mixin WorkerOptions options;
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--once",
@@ -23,13 +27,19 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    try (Worker worker = Worker.open(options.config())) {
+    PrintWriter err = spec.commandLine().getErr();
+    try (Worker worker = Worker.open(options.config(Main.env(spec)))) {
       Thread hook =
           new Thread(
               () -> {
                 worker.stop();
+                err.println(
+                    "devops-worker: stopping" + worker.stopping().map(w -> ", " + w).orElse(""));
+                err.flush();
                 try {
-                  worker.awaitFinished(15, TimeUnit.MINUTES);
+                  // Every step and read the worker waits on is bounded: this wait ends when the
+                  // running step's grace and its rollback have run out, at the latest.
+                  worker.awaitFinished(worker.stopBound().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }

@@ -27,7 +27,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ObjectNode status = StatusReport.of(options.config());
+    ObjectNode status = StatusReport.of(options.config(Main.env(spec)));
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? Json.compact(status) + "\n" : StatusReport.text(status));
     out.flush();

@@ -64,7 +64,7 @@ final class ValidateCommand implements Callable<Integer> {
     options.runbook = runbook;
     options.humanRequests = humanRequests;
     options.rescanSeconds = WorkerConfig.DEFAULT_RESCAN.toSeconds();
-    return options.config();
+    return options.config(Main.env(spec));
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.taskboard.devops.worker.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -31,7 +32,7 @@ final class WorkerOptions {
       names = "--state-dir",
       paramLabel = "DIR",
       description =
-          "Journal, logs, locks and backups. Default: .plan/devops beside a .plan board, else .devops-worker.")
+          "The worker's journal and logs. Default: $XDG_STATE_HOME/devops-worker/<project>-<hash of the board's path>/ (~/.local/state/...), outside the project, readable by this user only.")
   Path stateDir;
 
   @Option(
@@ -48,14 +49,16 @@ final class WorkerOptions {
       defaultValue = "30")
   long rescanSeconds;
 
-  WorkerConfig config() {
-    Path boardFile = BoardCommand.resolveBoard(board.board);
+  WorkerConfig config(Map<String, String> env) {
+    Path boardFile = BoardCommand.resolveBoard(board.board, env);
     WorkerConfig c =
-        WorkerConfig.of(boardFile, resolveRunbook(boardFile))
+        WorkerConfig.of(boardFile, resolveRunbook(boardFile, env), env)
             .withFilter(filter == null ? TaskFilter.defaultFilter() : TaskFilter.parse(filter))
             .withArrayPath(
-                board.tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(board.tasksPath))
-            .withStateDir(stateDir == null ? WorkerConfig.defaultStateDir(boardFile) : stateDir);
+                board.tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(board.tasksPath));
+    if (stateDir != null) {
+      c = c.withStateDir(stateDir);
+    }
     if (rescanSeconds <= 0) {
       throw new IllegalArgumentException(
           "--rescan must be a positive number of seconds, got " + rescanSeconds);
@@ -66,13 +69,13 @@ final class WorkerOptions {
     return c.withRescan(Duration.ofSeconds(rescanSeconds));
   }
 
-  private Path resolveRunbook(Path boardFile) {
+  private Path resolveRunbook(Path boardFile, Map<String, String> env) {
     if (runbook != null) {
       return runbook;
     }
-    String env = System.getenv("DEVOPS_WORKER_RUNBOOK");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
+    String named = env.get("DEVOPS_WORKER_RUNBOOK");
+    if (named != null && !named.isBlank()) {
+      return Path.of(named);
     }
     Path here = Path.of("deployment.md");
     if (Files.exists(here)) {

@@ -12,6 +12,7 @@ import dev.taskboard.devops.board.TaskNotFoundException;
 import dev.taskboard.devops.hitl.Entry;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -136,66 +137,76 @@ final class Answers {
     return true;
   }
 
-  /** Sets a blocked task back to pending with the decision recorded; false if it is not blocked. */
+  /**
+   * Sets a blocked task back to pending with the decision appended to its {@code approvals}, all
+   * computed under the board's lock; false if it is not blocked any more.
+   */
   private boolean requeue(Journal.HitlRecord h, String decision, String text) throws IOException {
     Instant now = config.clock().instant();
     try {
-      Task task = board.get(h.task());
-      board.patch(
+      board.update(
           h.task(),
-          Patch.empty()
-              .set("status", Json.valueOf(TaskStatus.PENDING.wireName()))
-              .set("updated_at", Json.valueOf(now.toString()))
-              .set("approvals", appended(task, "approvals", decision, text, h.id(), now))
-              .expect("status", Json.valueOf(TaskStatus.BLOCKED.wireName())));
+          task ->
+              Patch.empty()
+                  .set("status", Json.valueOf(TaskStatus.PENDING.wireName()))
+                  .set("updated_at", Json.valueOf(now.toString()))
+                  .set("approvals", appended(task, "approvals", decision, text, h.id(), now))
+                  .expect("status", Json.valueOf(TaskStatus.BLOCKED.wireName())));
     } catch (ExpectationFailedException | TaskNotFoundException gone) {
       LOG.warn(
-          "{}: {} answered in {}, but the task is no longer blocked", h.task(), decision, h.id());
+          "{}: {} answered in {}, but the task is no longer blocked",
+          Printable.of(h.task()),
+          decision,
+          h.id());
       return false;
     }
     journal.forget(h.task(), decision + " in " + h.id() + "; pending again");
-    LOG.info("{}: {} in {}; pending again", h.task(), decision, h.id());
+    LOG.info("{}: {} in {}; pending again", Printable.of(h.task()), decision, h.id());
     return true;
   }
 
+  /**
+   * Fails the task: the journal first, then the board, where the decision is appended to {@code
+   * approvals} under the lock. Should the board not take it now, the next look restores the
+   * journal's fields.
+   */
   private void fail(Journal.HitlRecord h, String decision, String text, String message)
       throws IOException {
     Instant now = config.clock().instant();
-    Task task;
-    try {
-      task = board.get(h.task());
-    } catch (TaskNotFoundException gone) {
-      return;
-    }
-    ObjectNode result =
-        task.json().path("result").isObject()
-            ? (ObjectNode) task.json().path("result").deepCopy()
-            : Json.MAPPER.createObjectNode();
-    result.put("status", "failure");
-    result.put("message", message);
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("status", TaskStatus.FAILED.wireName());
     fields.put("updated_at", now.toString());
-    fields.put("result", Json.MAPPER.convertValue(result, Map.class));
-    fields.put(
-        "approvals",
-        Json.MAPPER.convertValue(
-            appended(task, "approvals", decision, text, h.id(), now), Object.class));
+    fields.put("result.status", "failure");
+    fields.put("result.message", message);
     journal.outcome(h.task(), TaskStatus.FAILED.wireName(), message, fields);
-    board.patch(h.task(), TaskExecution.patchOf(fields));
-    LOG.info("{}: failed — {}", h.task(), message);
+    try {
+      board.update(
+          h.task(),
+          task ->
+              TaskExecution.patchOf(fields)
+                  .set("approvals", appended(task, "approvals", decision, text, h.id(), now)));
+    } catch (TaskNotFoundException gone) {
+      journal.forget(h.task(), "answered, but no longer on the board");
+      return;
+    }
+    LOG.info("{}: failed — {}", Printable.of(h.task()), message);
   }
 
   private void record(Journal.HitlRecord h, String field, String decision, String text)
       throws IOException {
     try {
-      Task task = board.get(h.task());
-      board.patch(
+      board.update(
           h.task(),
-          Patch.empty()
-              .set(field, appended(task, field, decision, text, h.id(), config.clock().instant())));
+          task ->
+              Patch.empty()
+                  .set(
+                      field,
+                      appended(task, field, decision, text, h.id(), config.clock().instant())));
     } catch (TaskNotFoundException gone) {
-      LOG.warn("{}: answered in {}, but the task is gone from the board", h.task(), h.id());
+      LOG.warn(
+          "{}: answered in {}, but the task is gone from the board",
+          Printable.of(h.task()),
+          h.id());
     }
   }
 

@@ -210,7 +210,11 @@ final class Journal implements Closeable {
     if (out == null) {
       throw new IllegalStateException("journal opened read-only");
     }
-    out.write(event);
+    try {
+      out.write(event);
+    } catch (IOException e) {
+      throw new WorkerFailure("cannot write its journal " + out.file() + ": " + e.getMessage(), e);
+    }
     apply(event);
   }
 

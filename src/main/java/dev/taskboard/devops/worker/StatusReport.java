@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.task.Printable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /** The worker's tasks as the journal and the board show them, and whether a worker is running. */
@@ -20,7 +20,7 @@ public final class StatusReport {
   /** One JSON object: {@code worker} (running, holder) and {@code tasks} (one per task). */
   public static ObjectNode of(WorkerConfig config) throws IOException {
     ObjectNode out = Json.MAPPER.createObjectNode();
-    out.set("worker", worker(config.stateDir()));
+    out.set("worker", worker(config.lockFile()));
     Journal journal = Journal.readOnly(config.journal(), config.clock());
     Board board = config.openBoard();
     Set<String> ids = new LinkedHashSet<>();
@@ -59,33 +59,26 @@ public final class StatusReport {
       out.append(
           String.format(
               "%-12s %-24s %-12s attempts %d",
-              t.path("id").asText(),
-              t.path("type").asText(),
-              t.path("status").asText(),
+              Printable.of(t.path("id").asText()),
+              Printable.of(t.path("type").asText()),
+              Printable.of(t.path("status").asText()),
               t.path("attempts").asInt()));
       if (!t.path("message").asText().isEmpty()) {
-        out.append("  ").append(t.path("message").asText());
+        out.append("  ").append(Printable.of(t.path("message").asText()));
       }
       if (!t.path("log").asText().isEmpty()) {
-        out.append("  log: ").append(t.path("log").asText());
+        out.append("  log: ").append(Printable.of(t.path("log").asText()));
       }
       out.append('\n');
     }
     return out.toString();
   }
 
-  private static ObjectNode worker(Path stateDir) throws IOException {
+  private static ObjectNode worker(Path lockFile) throws IOException {
     ObjectNode w = Json.MAPPER.createObjectNode();
-    Path lock = stateDir.resolve("worker.lock");
-    String holder =
-        Files.exists(lock) ? Files.readString(lock, StandardCharsets.UTF_8).strip() : "";
-    boolean running = false;
-    if (holder.startsWith("pid ")) {
-      String pid = holder.substring(4).split(" ")[0];
-      running = ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
-    }
-    w.put("running", running);
-    w.put("holder", holder);
+    Optional<String> holder = InstanceLock.holder(lockFile);
+    w.put("running", holder.isPresent());
+    w.put("holder", holder.orElse(""));
     return w;
   }
 }

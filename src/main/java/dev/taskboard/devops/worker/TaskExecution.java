@@ -7,6 +7,7 @@ import dev.taskboard.devops.board.ExpectationFailedException;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.board.TaskNotFoundException;
 import dev.taskboard.devops.runbook.Phase;
 import dev.taskboard.devops.runbook.Redactor;
 import dev.taskboard.devops.runbook.Runbook;
@@ -18,6 +19,7 @@ import dev.taskboard.devops.runbook.StepRunner;
 import dev.taskboard.devops.runbook.StopSignal;
 import dev.taskboard.devops.runbook.TaskEnvironment;
 import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
@@ -52,6 +54,8 @@ final class TaskExecution {
   private final Escalations escalations;
   private final GateStep gates;
   private final Progress progress;
+  private final PendingWrites pending;
+  private final Path runbookStateDir;
 
   TaskExecution(
       WorkerConfig config,
@@ -62,7 +66,9 @@ final class TaskExecution {
       StopSignal stop,
       CountDownLatch stopped,
       Escalations escalations,
-      Progress progress) {
+      Progress progress,
+      PendingWrites pending,
+      Path runbookStateDir) {
     this.config = config;
     this.board = board;
     this.journal = journal;
@@ -72,6 +78,8 @@ final class TaskExecution {
     this.stopped = stopped;
     this.escalations = escalations;
     this.progress = progress;
+    this.pending = pending;
+    this.runbookStateDir = runbookStateDir;
     this.gates = new GateStep(config, journal, escalations);
   }
 
@@ -83,6 +91,24 @@ final class TaskExecution {
     claim.put(
         "claimed_by", Map.of("agent", Agents.DEVOPS_ENGINEER, "host", me.host(), "pid", me.pid()));
     return claim;
+  }
+
+  /** The step running now, its grace, and how long a stop may take at most (grace, rollback). */
+  record Running(String what, Duration grace, Duration bound) {}
+
+  private volatile Running running;
+
+  /** The step running now, if one is. */
+  Optional<Running> running() {
+    return Optional.ofNullable(running);
+  }
+
+  /** A stop's longest wait: the grace, then every rollback step to its timeout, and a margin. */
+  private static Duration stopBound(Section s) {
+    return s.settings()
+        .grace()
+        .plus(s.settings().timeout().multipliedBy(s.steps(Phase.ROLLBACK).size()))
+        .plusSeconds(10);
   }
 
   /** Who the worker is, for claims and the instance lock. */
@@ -104,10 +130,16 @@ final class TaskExecution {
               .expect("agent", text(Agents.DEVOPS_ENGINEER)));
     } catch (ExpectationFailedException changed) {
       journal.forget(task.id(), "not claimed: " + changed.getMessage());
-      LOG.info("{}: not claimed, another agent changed it first", task.id());
+      LOG.info("{}: not claimed, another agent changed it first", shown(task));
+      return false;
+    } catch (IOException notWritten) {
+      // The board could not be written (half-written by another agent, or a writer ignoring the
+      // lock kept replacing it): nothing was claimed; the next look tries again.
+      journal.forget(task.id(), "not claimed: " + notWritten.getMessage());
+      LOG.warn("{}: not claimed: {}", shown(task), notWritten.getMessage());
       return false;
     }
-    LOG.info("{}: claimed ({})", task.id(), task.text("type"));
+    LOG.info("{}: claimed ({})", shown(task), task.text("type"));
     finish(task, started, execute(task, read));
     return true;
   }
@@ -123,8 +155,8 @@ final class TaskExecution {
     try {
       board.patch(
           task.id(), patchOf(claim).expect("status", text(TaskStatus.IN_PROGRESS.wireName())));
-    } catch (ExpectationFailedException changed) {
-      journal.forget(task.id(), "not taken over: " + changed.getMessage());
+    } catch (IOException changedOrNotWritten) {
+      journal.forget(task.id(), "not taken over: " + changedOrNotWritten.getMessage());
       return;
     }
     finish(task, started, execute(task, read));
@@ -167,14 +199,14 @@ final class TaskExecution {
       }
     }
     Outcome.Rollback rollback = rollback(task, s, attempt, log);
+    String message = died + "; after restart verify did not pass" + rollbackSentence(rollback);
+    List<String> asked =
+        escalations.deploymentFailed(task, message, log, rollback == Outcome.Rollback.FAILED);
     finish(
         task,
         started,
-        Outcome.failed(
-            died + "; after restart verify did not pass" + rollbackSentence(rollback),
-            attempt,
-            log,
-            rollback));
+        Outcome.failed(message, attempt, log, rollback)
+            .with("follow_ups", Json.MAPPER.valueToTree(asked)));
   }
 
   private Outcome execute(Task task, Board.Selection read) throws IOException {
@@ -219,7 +251,7 @@ final class TaskExecution {
       if (!interrupted && attempt < attempts) {
         Duration wait = s.settings().backoffBefore(attempt + 1);
         LOG.info(
-            "{}: attempt {} failed ({}); next in {}", task.id(), attempt, last.describe(), wait);
+            "{}: attempt {} failed ({}); next in {}", shown(task), attempt, last.describe(), wait);
         interrupted = awaitStop(wait);
       }
       if (interrupted) {
@@ -282,7 +314,7 @@ final class TaskExecution {
     if (!s.has(Phase.ROLLBACK)) {
       return Outcome.Rollback.NONE;
     }
-    LOG.warn("{}: rolling back", task.id());
+    LOG.warn("{}: rolling back", shown(task));
     return runPhase(task, s, Phase.ROLLBACK, attempt, log, new StopSignal()) == null
         ? Outcome.Rollback.DONE
         : Outcome.Rollback.FAILED;
@@ -355,7 +387,7 @@ final class TaskExecution {
       Task task, Section s, Phase phase, int attempt, Path log, StopSignal signal)
       throws IOException {
     Map<String, String> extra = new LinkedHashMap<>();
-    extra.put("DEVOPS_STATE_DIR", config.stateDir().toAbsolutePath().toString());
+    extra.put("DEVOPS_STATE_DIR", runbookStateDir.toAbsolutePath().toString());
     extra.put("RUNBOOK_DIR", config.runbook().toAbsolutePath().getParent().toString());
     extra.put("TASK_LOG", log.toAbsolutePath().toString());
     Map<String, String> env =
@@ -368,8 +400,9 @@ final class TaskExecution {
             extra);
     for (Step step : s.steps(phase)) {
       journal.stepStart(task.id(), attempt, step.name());
-      LOG.info("{}: {} started (attempt {})", task.id(), step.name(), attempt);
+      LOG.info("{}: {} started (attempt {})", shown(task), step.name(), attempt);
       progress.started(task.id(), step.name(), log);
+      running = new Running(step.name() + " of " + shown(task), s.settings().grace(), stopBound(s));
       StepResult r;
       try {
         r =
@@ -386,10 +419,11 @@ final class TaskExecution {
       }
       String how = r.timedOut() ? "timeout" : r.stopped() ? "stopped" : r.ok() ? "ok" : "failed";
       progress.finished();
+      running = null;
       journal.stepEnd(task.id(), attempt, step.name(), r.exitCode(), r.duration().toMillis(), how);
       LOG.info(
           "{}: {} {} in {} ms (exit {})",
-          task.id(),
+          shown(task),
           step.name(),
           how,
           r.duration().toMillis(),
@@ -422,9 +456,38 @@ final class TaskExecution {
   }
 
   private Path logFile(Task task, int attempt) throws IOException {
-    Path dir = config.logs().resolve(task.id().replaceAll("[^A-Za-z0-9._-]", "_"));
+    Path dir = config.logs().resolve(logDirName(task.id()));
     Files.createDirectories(dir);
     return dir.resolve("attempt-" + attempt + ".log");
+  }
+
+  /**
+   * A directory name for any id an agent may write ({@code ..}, 300 bytes, slashes, a newline): its
+   * safe characters, at most 40, and a hash of the whole id, so no two ids share a directory.
+   */
+  static String logDirName(String id) {
+    String safe = id.replaceAll("[^A-Za-z0-9._-]", "_");
+    safe = safe.substring(0, Math.min(safe.length(), 40)).replaceFirst("^\\.", "_");
+    return safe + "-" + Locations.sha256(id).substring(0, 8);
+  }
+
+  /**
+   * Ends a task whose run went wrong in a way no runbook step caused (a file the worker could not
+   * write, a bug): failed, with the reason in one line.
+   */
+  void failUnexpectedly(Task task, Exception e) throws IOException {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    why = why.lines().findFirst().orElse("").strip();
+    finish(
+        task,
+        config.clock().instant(),
+        Outcome.failed(
+            "The worker could not run this task: "
+                + why
+                + "; fix that and set the task back to pending.",
+            0,
+            null,
+            Outcome.Rollback.NONE));
   }
 
   /** Writes the outcome: journal first, then the board. */
@@ -449,8 +512,20 @@ final class TaskExecution {
     fields.put("updated_at", now.toString());
     fields.put("result", Json.MAPPER.convertValue(result, Map.class));
     journal.outcome(task.id(), status, outcome.message(), fields);
-    board.patch(task.id(), patchOf(fields));
-    LOG.info("{}: {} — {}", task.id(), status, outcome.message());
+    LOG.info("{}: {} — {}", shown(task), status, outcome.message());
+    try {
+      board.patch(task.id(), patchOf(fields));
+    } catch (TaskNotFoundException gone) {
+      journal.forget(task.id(), "removed from the board before its outcome could be written");
+      LOG.warn("{}: removed from the board by another agent mid-run", shown(task));
+    } catch (IOException notWritten) {
+      pending.add(task.id(), notWritten);
+    }
+  }
+
+  /** The task's id as a log line may show it. */
+  static String shown(Task task) {
+    return Printable.of(task.id());
   }
 
   private static JsonNode text(String value) {

@@ -3,12 +3,14 @@ package dev.taskboard.devops.worker;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.BoardException;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.board.TaskTooLargeException;
 import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.runbook.GateSettings;
 import dev.taskboard.devops.runbook.Runbook;
 import dev.taskboard.devops.runbook.StepRunner;
 import dev.taskboard.devops.runbook.StopSignal;
+import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.watch.FileWatcher;
 import java.io.Closeable;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,37 +34,49 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon: one per board. Waits for the board to change (or the periodic safety rescan),
  * restores entries a stale copy reverted, and runs the next pending task, one at a time.
+ *
+ * <p>The one place errors are sorted: a problem with one task, entry, evidence file or line stays
+ * with it (that task gets a defined state, the problem is logged once) and the daemon goes on with
+ * everything else. Only losing its instance lock, its journal or its state dir stops the worker
+ * ({@link WorkerFailure}).
  */
 public final class Worker implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
+  /** How far ahead of the worker's clock an {@code updated_at} may be and still mean a re-queue. */
+  static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
+
   private final WorkerConfig config;
   private final Board board;
   private final InstanceLock instance;
+  private final StateDir state;
   private final Journal journal;
   private final TaskExecution execution;
-  private final HumanRequests humans;
   private final Answers answers;
   private final Progress progress;
-  private Object humansSeen = "";
+  private final PendingWrites pending;
   private final StopSignal stop = new StopSignal();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
   private final CountDownLatch finished = new CountDownLatch(1);
+  private final Set<String> reported = new HashSet<>(); // problems logged once
+  private Object humansSeen = "";
   private FileStamp lastSeen;
-  private String lastProblem;
 
   private Worker(
       WorkerConfig config,
       Board board,
       InstanceLock instance,
+      StateDir state,
       Journal journal,
       TaskExecution.Identity me) {
     this.config = config;
     this.board = board;
     this.instance = instance;
+    this.state = state;
     this.journal = journal;
-    this.humans = new HumanRequests(config.humanRequests(), config.clock());
+    this.pending = new PendingWrites(config.rescan());
+    HumanRequests humans = new HumanRequests(config.humanRequests(), config.clock());
     this.progress = Progress.forTerminal(config.clock());
     Escalations escalations = new Escalations(board, humans, journal, config.clock());
     this.execution =
@@ -74,39 +89,51 @@ public final class Worker implements Closeable {
             stop,
             stopped,
             escalations,
-            progress);
+            progress,
+            pending,
+            state.runbookStateDir());
     this.answers = new Answers(config, board, journal, humans);
   }
 
   /**
-   * Takes the board's instance lock and opens the journal.
+   * Takes the board's instance lock, opens the state dir (moving an earlier version's one out of
+   * the project) and the journal.
    *
    * @throws AlreadyRunningException when another worker holds the board
    */
   public static Worker open(WorkerConfig config) throws IOException {
     TaskExecution.Identity me =
         new TaskExecution.Identity(Hosts.name(), ProcessHandle.current().pid());
-    InstanceLock lock = InstanceLock.acquire(config.stateDir(), me.pid(), me.host());
+    InstanceLock lock = InstanceLock.acquire(config.lockFile(), me.pid(), me.host());
     try {
+      StateDir state = StateDir.open(config);
       Board board = config.openBoard();
-      return new Worker(config, board, lock, Journal.open(config.journal(), config.clock()), me);
+      return new Worker(
+          config, board, lock, state, Journal.open(state.journal(), config.clock()), me);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
     }
   }
 
-  /** Works until {@link #stop()} — or, with {@code once}, until nothing pending can run. */
+  /**
+   * Works until {@link #stop()} — or, with {@code once}, until nothing pending can run.
+   *
+   * @throws BoardException when the board is missing at start, or (with {@code once}) cannot be
+   *     read: nothing was done
+   * @throws WorkerFailure when the worker lost its instance lock, journal or state dir
+   */
   public void run(boolean once) throws IOException, InterruptedException {
     try (Watchers watchers = once ? null : watch()) {
+      firstRead(once);
       reconcile();
       boolean force = true;
       while (!stop.isRequested()) {
-        if (cycle(force)) {
+        if (cycle(force, once)) {
           force = true;
           continue;
         }
-        if (once) {
+        if (once && pending.isEmpty()) {
           break;
         }
         force = awaitChange();
@@ -126,6 +153,42 @@ public final class Worker implements Closeable {
   /** Waits until {@link #run} has returned (for a shutdown hook). */
   public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
     return finished.await(timeout, unit);
+  }
+
+  /**
+   * What a stop waits for, for the line a shutdown prints: e.g. "waiting up to 30s for deploy#1 of
+   * TASK-7, then its rollback"; empty when no step runs.
+   */
+  public Optional<String> stopping() {
+    return execution
+        .running()
+        .map(
+            r ->
+                "waiting up to "
+                    + Durations.human(r.grace())
+                    + " for "
+                    + r.what()
+                    + " to finish, then its rollback (at most "
+                    + Durations.human(r.bound())
+                    + " in all)");
+  }
+
+  /** The longest a stop may wait for the running step and its rollback. */
+  public Duration stopBound() {
+    return execution.running().map(TaskExecution.Running::bound).orElse(Duration.ofSeconds(10));
+  }
+
+  /**
+   * A missing board is an operator's mistake, said at once; with {@code once} so is a board that
+   * does not parse (a daemon waits for the next change instead).
+   */
+  private void firstRead(boolean once) throws IOException {
+    if (!Files.exists(config.board())) {
+      board.read(config.filter(), Set.of()); // throws the one-line "does not exist" message
+    }
+    if (once) {
+      board.read(config.filter(), Set.of());
+    }
   }
 
   /** The board's directory, and human-requests.md's when it lives elsewhere. */
@@ -173,13 +236,16 @@ public final class Worker implements Closeable {
   }
 
   /**
-   * Blocks until a change is signalled (then lets the burst settle) or the safety rescan is due.
-   * Returns whether the next cycle must scan even if the board looks unchanged.
+   * Blocks until a change is signalled (then lets the burst settle), the safety rescan is due, or a
+   * pending board write should be tried again. Returns whether the next cycle must scan even if the
+   * board looks unchanged.
    */
   private boolean awaitChange() throws InterruptedException {
-    Boolean signal = wakeups.poll(config.rescan().toMillis(), TimeUnit.MILLISECONDS);
+    Duration wait =
+        pending.retryIn().filter(d -> d.compareTo(config.rescan()) < 0).orElse(config.rescan());
+    Boolean signal = wakeups.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     if (signal == null) {
-      return true; // periodic safety rescan
+      return true; // periodic safety rescan, or a pending write's retry
     }
     while (wakeups.poll(config.debounce().toMillis(), TimeUnit.MILLISECONDS) != null) {
       // a burst of events: wait until it has been quiet for the debounce time
@@ -188,7 +254,11 @@ public final class Worker implements Closeable {
   }
 
   /** One look at the board; true when it did something worth looking again for at once. */
-  private boolean cycle(boolean force) throws IOException {
+  private boolean cycle(boolean force, boolean once) throws IOException {
+    checkOwnFiles();
+    if (!pending.isEmpty()) {
+      pending.flush(board, journal);
+    }
     Object humansNow = stampOf(config.humanRequests());
     boolean humansChanged = !humansNow.equals(humansSeen);
     if (!force
@@ -198,12 +268,8 @@ public final class Worker implements Closeable {
         && lastSeen.sameAttributes(board.stamp())) {
       return false; // our own write, or nothing that changed the board's bytes
     }
-    if (force || humansChanged) {
-      boolean acted = answers.process(this::approvalTimeout);
-      humansSeen = stampOf(config.humanRequests());
-      if (acted) {
-        return true;
-      }
+    if ((force || humansChanged) && answers()) {
+      return true;
     }
     Board.Selection selection;
     try {
@@ -211,14 +277,43 @@ public final class Worker implements Closeable {
           board.read(
               GateStep.withEvidence(config.filter()), journal.knownIds(), GateStep::namedEvidence);
     } catch (BoardException e) {
-      if (!e.getMessage().equals(lastProblem)) {
-        LOG.error("{}", e.getMessage());
-        lastProblem = e.getMessage();
+      if (once) {
+        throw e; // run --once exits 2 on a board it cannot read
       }
+      reportOnce(e.getMessage());
       return false; // never act on a board that does not parse; the next change wakes us
     }
-    lastProblem = null;
+    reported.removeIf(p -> p.startsWith("board: "));
     lastSeen = selection.stamp();
+    for (TaskTooLargeException refused : selection.refused()) {
+      reportOnce(refused.getMessage());
+    }
+    Optional<Task> next = next(selection);
+    if (next.isEmpty() || stop.isRequested()) {
+      return false;
+    }
+    runIsolated(next.get(), selection);
+    board.lastWritten().ifPresent(s -> lastSeen = s);
+    return true;
+  }
+
+  /** Acts on new answers in human-requests.md; a problem there never stops the board's work. */
+  private boolean answers() throws IOException {
+    try {
+      boolean acted = answers.process(this::approvalTimeout);
+      humansSeen = stampOf(config.humanRequests());
+      reported.removeIf(p -> p.startsWith("answers: "));
+      return acted;
+    } catch (WorkerFailure fatal) {
+      throw fatal;
+    } catch (IOException | RuntimeException e) {
+      humansSeen = stampOf(config.humanRequests());
+      reportOnce("answers: " + e.getMessage());
+      return false;
+    }
+  }
+
+  private Optional<Task> next(Board.Selection selection) throws IOException {
     List<Task> candidates = new ArrayList<>();
     for (Task task : selection.tasks()) {
       if (journal.task(task.id()).isPresent() && !reconcileKnown(task)) {
@@ -228,16 +323,44 @@ public final class Worker implements Closeable {
         candidates.add(task);
       }
     }
-    Optional<Task> next =
-        candidates.stream()
-            .filter(t -> TaskOrder.dependenciesMet(t, selection.statuses()))
-            .min(TaskOrder.ORDER);
-    if (next.isEmpty() || stop.isRequested()) {
-      return false;
+    return candidates.stream()
+        .filter(t -> TaskOrder.dependenciesMet(t, selection.statuses()))
+        .min(TaskOrder.ORDER);
+  }
+
+  /**
+   * Runs one task. Whatever goes wrong in it is that task's: it ends failed with a one-line reason,
+   * and the daemon goes on.
+   */
+  private void runIsolated(Task task, Board.Selection selection) throws IOException {
+    try {
+      execution.run(task, selection);
+    } catch (WorkerFailure fatal) {
+      throw fatal;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof RuntimeException) {
+        LOG.error("{}: internal error, please report it", TaskExecution.shown(task), e);
+      }
+      execution.failUnexpectedly(task, e);
     }
-    execution.run(next.get(), selection);
-    board.lastWritten().ifPresent(s -> lastSeen = s);
-    return true;
+  }
+
+  /** Stops the worker when what is its own is gone: another worker could start beside it. */
+  private void checkOwnFiles() throws IOException {
+    if (!instance.stillHeld()) {
+      throw new WorkerFailure(
+          "its instance lock "
+              + instance.file()
+              + " was removed or replaced, so another worker could start on this board; restart"
+              + " it");
+    }
+    state.check();
+  }
+
+  private void reportOnce(String problem) {
+    if (reported.add(problem.startsWith("answers: ") ? problem : "board: " + problem)) {
+      LOG.error("{}", problem);
+    }
   }
 
   /**
@@ -253,33 +376,52 @@ public final class Worker implements Closeable {
     if (record.status().map(onBoard::equals).orElse(true)) {
       return false;
     }
-    if (isNewer(task.text("updated_at"), record.updatedAt().orElse(""))) {
-      journal.forget(
-          task.id(), "changed by another agent to " + onBoard + " after the worker's last write");
-      if (onBoard.equals(TaskStatus.PENDING.wireName())) {
-        LOG.info("{}: re-queued by another agent; it will run as a new request", task.id());
-        return true;
+    String updatedAt = task.text("updated_at");
+    if (isNewer(updatedAt, record.updatedAt().orElse(""))) {
+      if (!inTheFuture(updatedAt)) {
+        journal.forget(
+            task.id(), "changed by another agent to " + onBoard + " after the worker's last write");
+        if (onBoard.equals(TaskStatus.PENDING.wireName())) {
+          LOG.info(
+              "{}: re-queued by another agent; it will run as a new request",
+              TaskExecution.shown(task));
+          return true;
+        }
+        return false;
       }
-      return false;
+      LOG.warn(
+          "{}: its updated_at {} lies ahead of this worker's clock: a copy from a machine whose"
+              + " clock is ahead, not a re-queue (a re-queue stamps the current time)",
+          TaskExecution.shown(task),
+          Printable.of(updatedAt));
     }
     LOG.warn(
-        "{}: the board shows {} but the worker's journal says {} (written at {}): a stale copy of the board was written back, or the worker stopped before its own write — restoring",
-        task.id(),
-        onBoard.isEmpty() ? "no status" : onBoard,
+        "{}: the board shows {} but the worker's journal says {} (written at {}): a stale copy of"
+            + " the board was written back, or the worker stopped before its own write — restoring",
+        TaskExecution.shown(task),
+        onBoard.isEmpty() ? "no status" : Printable.of(onBoard),
         record.status().orElse("?"),
         record.updatedAt().orElse("?"));
     journal.restored(task.id(), "restored after a stale write showed " + onBoard);
-    board.patch(task.id(), TaskExecution.patchOf(record.written()));
+    try {
+      board.patch(task.id(), TaskExecution.patchOf(record.written()));
+    } catch (BoardException | dev.taskboard.devops.files.BusyFileException notNow) {
+      pending.add(task.id(), notNow);
+    }
     return false;
+  }
+
+  private boolean inTheFuture(String updatedAt) {
+    try {
+      return Instant.parse(updatedAt).isAfter(config.clock().instant().plus(CLOCK_SKEW));
+    } catch (DateTimeParseException notIso) {
+      return false;
+    }
   }
 
   /** Size, mtime and inode of a file, or "" when it does not exist: enough to notice a change. */
   private static Object stampOf(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return "";
-    }
-    var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
-    return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toInstant());
+    return FileStamp.ifExists(file).map(Object.class::cast).orElse("");
   }
 
   /** deployment.md's approval timeout; the default when the runbook cannot be read now. */
@@ -312,39 +454,51 @@ public final class Worker implements Closeable {
     Board.Selection selection =
         board.read(GateStep.withEvidence(config.filter()), ids, GateStep::namedEvidence);
     for (Journal.TaskRecord orphan : orphans) {
-      Optional<Task> task =
-          selection.tasks().stream().filter(t -> t.id().equals(orphan.id())).findFirst();
+      Optional<Task> task = selection.task(orphan.id());
       if (task.isEmpty()) {
         journal.forget(orphan.id(), "left claimed by a dead worker, but no longer on the board");
         continue;
       }
-      Optional<TaskStatus> status = TaskStatus.of(task.get().text("status"));
-      boolean pending = status.equals(Optional.of(TaskStatus.PENDING));
-      boolean inProgress = status.equals(Optional.of(TaskStatus.IN_PROGRESS));
-      if (orphan.attempts() == 0 && pending) {
-        journal.forget(orphan.id(), "the dead worker's claim never reached the board");
-      } else if (inProgress && !orphan.changing()) {
-        LOG.warn(
-            "{}: left in_progress by a worker that died (pid {} on {}) before any deploy step; running it from the start",
-            orphan.id(),
-            orphan.pid(),
-            orphan.host());
-        killLeftoverStep(orphan);
-        execution.rerun(task.get(), selection);
-      } else if (inProgress || pending) {
-        LOG.warn(
-            "{}: left {} by a worker that died (pid {} on {}); verifying",
-            orphan.id(),
-            status,
-            orphan.pid(),
-            orphan.host());
-        killLeftoverStep(orphan);
-        execution.reconcile(task.get(), orphan);
-      } else {
-        journal.forget(
-            orphan.id(),
-            "left claimed by a dead worker, since changed to " + status + " by another agent");
+      try {
+        reconcile(orphan, task.get(), selection);
+      } catch (WorkerFailure fatal) {
+        throw fatal;
+      } catch (IOException | RuntimeException e) {
+        execution.failUnexpectedly(task.get(), e);
       }
+    }
+  }
+
+  private void reconcile(Journal.TaskRecord orphan, Task task, Board.Selection selection)
+      throws IOException {
+    Optional<TaskStatus> status = TaskStatus.of(task.text("status"));
+    boolean pendingOnBoard = status.equals(Optional.of(TaskStatus.PENDING));
+    boolean inProgress = status.equals(Optional.of(TaskStatus.IN_PROGRESS));
+    String who = "(pid " + orphan.pid() + " on " + Printable.of(orphan.host()) + ")";
+    if (orphan.attempts() == 0 && pendingOnBoard) {
+      journal.forget(orphan.id(), "the dead worker's claim never reached the board");
+    } else if (inProgress && !orphan.changing()) {
+      LOG.warn(
+          "{}: left in_progress by a worker that died {} before any deploy step; running it from"
+              + " the start",
+          TaskExecution.shown(task),
+          who);
+      killLeftoverStep(orphan);
+      execution.rerun(task, selection);
+    } else if (inProgress || pendingOnBoard) {
+      LOG.warn(
+          "{}: left {} by a worker that died {}; verifying",
+          TaskExecution.shown(task),
+          status.get(),
+          who);
+      killLeftoverStep(orphan);
+      execution.reconcile(task, orphan);
+    } else {
+      journal.forget(
+          orphan.id(),
+          "left claimed by a dead worker, since changed to "
+              + task.text("status")
+              + " by another agent");
     }
   }
 
@@ -357,7 +511,7 @@ public final class Worker implements Closeable {
       if (StepRunner.killLeftover(orphan.stepPid(), Instant.parse(orphan.stepStarted()))) {
         LOG.warn(
             "{}: killed the step the dead worker left running (pid {})",
-            orphan.id(),
+            Printable.of(orphan.id()),
             orphan.stepPid());
       }
     } catch (InterruptedException e) {

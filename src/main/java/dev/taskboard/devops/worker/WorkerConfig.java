@@ -6,10 +6,11 @@ import dev.taskboard.devops.board.TaskFilter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Everything a worker needs to know: the board, its runbook, what to select, where to keep its
- * state, and how often to look again without being told.
+ * state and its instance lock, and how often to look again without being told.
  */
 public record WorkerConfig(
     Path board,
@@ -17,6 +18,8 @@ public record WorkerConfig(
     Path runbook,
     TaskFilter filter,
     Path stateDir,
+    boolean defaultStateDir,
+    Path lockFile,
     Path humanRequests,
     Duration rescan,
     Duration debounce,
@@ -25,22 +28,28 @@ public record WorkerConfig(
   public static final Duration DEFAULT_RESCAN = Duration.ofSeconds(30);
   public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(15);
 
-  /** Defaults for everything but the board and runbook. */
-  public static WorkerConfig of(Path board, Path runbook) {
+  /** Defaults for everything but the board and runbook, with the locations {@code env} names. */
+  public static WorkerConfig of(Path board, Path runbook, Map<String, String> env) {
+    Locations at = Locations.of(env);
     return new WorkerConfig(
         board,
         ArrayPath.auto(),
         runbook,
         TaskFilter.defaultFilter(),
-        defaultStateDir(board),
+        at.stateDirFor(board),
+        true,
+        at.lockFileFor(board),
         board.toAbsolutePath().resolveSibling("human-requests.md"),
         DEFAULT_RESCAN,
         DEFAULT_DEBOUNCE,
         Clock.systemUTC());
   }
 
-  /** {@code .plan/devops} for a board in {@code .plan/}, else {@code .devops-worker} beside it. */
-  public static Path defaultStateDir(Path board) {
+  /**
+   * Where earlier versions kept the state of {@code board}: {@code .plan/devops} for a board in
+   * {@code .plan/}, else {@code .devops-worker} beside it — inside the agents' tree.
+   */
+  static Path legacyStateDir(Path board) {
     Path dir = board.toAbsolutePath().getParent();
     Path name = dir.getFileName();
     return name != null && name.toString().equals(".plan")
@@ -55,32 +64,93 @@ public record WorkerConfig(
 
   public WorkerConfig withFilter(TaskFilter f) {
     return new WorkerConfig(
-        board, arrayPath, runbook, f, stateDir, humanRequests, rescan, debounce, clock);
+        board,
+        arrayPath,
+        runbook,
+        f,
+        stateDir,
+        defaultStateDir,
+        lockFile,
+        humanRequests,
+        rescan,
+        debounce,
+        clock);
   }
 
   public WorkerConfig withArrayPath(ArrayPath p) {
     return new WorkerConfig(
-        board, p, runbook, filter, stateDir, humanRequests, rescan, debounce, clock);
+        board,
+        p,
+        runbook,
+        filter,
+        stateDir,
+        defaultStateDir,
+        lockFile,
+        humanRequests,
+        rescan,
+        debounce,
+        clock);
   }
 
+  /** An operator's own state dir ({@code --state-dir}). */
   public WorkerConfig withStateDir(Path dir) {
     return new WorkerConfig(
-        board, arrayPath, runbook, filter, dir, humanRequests, rescan, debounce, clock);
+        board,
+        arrayPath,
+        runbook,
+        filter,
+        dir,
+        false,
+        lockFile,
+        humanRequests,
+        rescan,
+        debounce,
+        clock);
   }
 
   public WorkerConfig withHumanRequests(Path file) {
     return new WorkerConfig(
-        board, arrayPath, runbook, filter, stateDir, file, rescan, debounce, clock);
+        board,
+        arrayPath,
+        runbook,
+        filter,
+        stateDir,
+        defaultStateDir,
+        lockFile,
+        file,
+        rescan,
+        debounce,
+        clock);
   }
 
   public WorkerConfig withRescan(Duration d) {
     return new WorkerConfig(
-        board, arrayPath, runbook, filter, stateDir, humanRequests, d, debounce, clock);
+        board,
+        arrayPath,
+        runbook,
+        filter,
+        stateDir,
+        defaultStateDir,
+        lockFile,
+        humanRequests,
+        d,
+        debounce,
+        clock);
   }
 
   public WorkerConfig withClock(Clock c) {
     return new WorkerConfig(
-        board, arrayPath, runbook, filter, stateDir, humanRequests, rescan, debounce, c);
+        board,
+        arrayPath,
+        runbook,
+        filter,
+        stateDir,
+        defaultStateDir,
+        lockFile,
+        humanRequests,
+        rescan,
+        debounce,
+        c);
   }
 
   Path journal() {

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MultiProcessPatchTest {
   private static final int PROCESSES = 8;
-  private static final int CALLS = 50;
+  private static final int CALLS = 20;
 
   /** Entry {@code 3p} and {@code 3p+1} belong to process {@code p}; {@code 3p+2} nobody touches. */
   private static final int ENTRIES = 3 * PROCESSES;

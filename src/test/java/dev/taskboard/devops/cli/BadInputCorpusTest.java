@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -48,7 +49,12 @@ class BadInputCorpusTest {
             .toList();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+    int exit =
+        Main.run(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            TestEnv.in(dir),
+            args.toArray(String[]::new));
     String actualOut = out.toString().replace(dir.toString(), "{dir}");
     String actualErr = err.toString().replace(dir.toString(), "{dir}");
 

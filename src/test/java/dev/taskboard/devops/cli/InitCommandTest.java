@@ -9,6 +9,7 @@ import dev.taskboard.devops.runbook.Phase;
 import dev.taskboard.devops.runbook.Runbook;
 import dev.taskboard.devops.runbook.Section;
 import dev.taskboard.devops.runbook.Step;
+import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -174,10 +175,10 @@ class InitCommandTest {
     assertFalse(Files.exists(missing));
   }
 
-  private static Run run(String... args) {
+  private Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), TestEnv.in(tempDir), args);
     return new Run(code, out.toString(), err.toString());
   }
 }

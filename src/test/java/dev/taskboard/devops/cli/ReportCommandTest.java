@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,7 +52,7 @@ class ReportCommandTest {
   void files() throws IOException {
     dir = tempDir.toRealPath();
     board = dir.resolve("tasks.json");
-    journal = dir.resolve(".devops-worker/journal.jsonl");
+    journal = TestEnv.stateDir(tempDir, board).resolve("journal.jsonl");
     Files.writeString(board, BOARD);
     Files.createDirectories(journal.getParent());
     Files.writeString(journal, JOURNAL);
@@ -165,10 +166,10 @@ class ReportCommandTest {
         run.err());
   }
 
-  private static Run run(String... args) {
+  private Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), TestEnv.in(tempDir), args);
     return new Run(code, out.toString(), err.toString());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.taskboard.devops.testing.FixtureBoards;
+import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -374,10 +375,10 @@ class ValidateCommandTest {
         run.exitCode(), run.out().stream().map(l -> l.replace(prefix, "")).toList(), run.err());
   }
 
-  private static Run run(String... args) {
+  private Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), TestEnv.in(tempDir), args);
     String text = out.toString();
     List<String> lines = text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
     if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {

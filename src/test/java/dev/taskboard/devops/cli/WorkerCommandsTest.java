@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,10 +24,10 @@ class WorkerCommandsTest {
 
   private record Run(int exitCode, String out, String err) {}
 
-  private static Run run(String... args) {
+  private Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), TestEnv.in(dir), args);
     return new Run(code, out.toString(), err.toString());
   }
 
@@ -104,7 +105,8 @@ class WorkerCommandsTest {
     assertTrue(plan.out().contains("TASK_PAYLOAD_RELEASE"), plan.out());
     assertTrue(plan.out().endsWith("nothing was executed.\n"), plan.out());
     assertArrayEquals(before, Files.readAllBytes(board));
-    assertFalse(Files.exists(dir.resolve(".plan/devops/logs")), "plan must not run steps");
+    assertFalse(
+        Files.exists(TestEnv.stateDir(dir, board).resolve("logs")), "plan must not run steps");
   }
 
   @Test
@@ -170,7 +172,8 @@ class WorkerCommandsTest {
     assertEquals("T-1", row.path("id").asText());
     assertEquals("deployed", row.path("status").asText());
     assertEquals(1, row.path("attempts").asInt());
-    assertTrue(row.path("log").asText().endsWith("T-1/attempt-1.log"), row.toString());
+    assertTrue(
+        row.path("log").asText().matches(".*/T-1-[0-9a-f]{8}/attempt-1\\.log"), row.toString());
     Run text = run("status", "--board", board.toString());
     assertTrue(text.out().startsWith("worker: not running\nT-1 "), text.out());
   }

@@ -9,6 +9,7 @@ import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.hitl.Entry;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.hitl.Section;
+import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -267,7 +268,8 @@ class HumanLoopTest {
     assertEquals("urgent_fix", fix.path("type").asText());
     assertEquals("S-1", fix.path("payload").path("failed_task").asText());
     assertTrue(
-        fix.path("payload").path("log").asText().endsWith("S-1/attempt-1.log"), fix.toString());
+        fix.path("payload").path("log").asText().matches(".*/S-1-[0-9a-f]{8}/attempt-1\\.log"),
+        fix.toString());
     assertEquals(
         List.of("P-2", "HITL-001"),
         Json.MAPPER.convertValue(f.task("S-1").path("result").path("follow_ups"), List.class));
@@ -304,13 +306,14 @@ class HumanLoopTest {
   }
 
   private void runOnce(WorkerFixture f, Clock clock) throws Exception {
-    try (Worker w = Worker.open(WorkerConfig.of(f.board, f.runbook).withClock(clock))) {
+    try (Worker w =
+        Worker.open(WorkerConfig.of(f.board, f.runbook, TestEnv.in(f.dir)).withClock(clock))) {
       w.run(true);
     }
   }
 
   private void startDaemon(WorkerFixture f, Clock clock) throws IOException {
-    daemon = Worker.open(WorkerConfig.of(f.board, f.runbook).withClock(clock));
+    daemon = Worker.open(WorkerConfig.of(f.board, f.runbook, TestEnv.in(f.dir)).withClock(clock));
     daemonThread =
         new Thread(
             () -> {

@@ -1,5 +1,6 @@
 package dev.taskboard.devops.worker;
 
+import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +21,7 @@ final class TestProcesses {
     command.add(classpath());
     command.add("dev.taskboard.devops.cli.Main");
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().remove("DEVOPS_WORKER_BOARD");
-    pb.environment().remove("DEVOPS_WORKER_RUNBOOK");
-    return pb;
+    return TestEnv.apply(new ProcessBuilder(command).directory(dir.toFile()), dir);
   }
 
   static Process start(Path dir, Path stderr, String... args) throws IOException {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.journal.JournalEvent;
 import dev.taskboard.devops.journal.JournalFile;
+import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -143,10 +145,24 @@ class WorkerEndToEndTest {
     assertEquals(1, f.lines("deploys"), "the reverted task must not run again");
 
     ObjectNode requeued = (ObjectNode) f.task("TASK-001");
-    setTask(f, requeued.put("status", "pending").put("updated_at", "2099-01-01T00:00:00Z"));
+    setTask(f, requeued.put("status", "pending").put("updated_at", Instant.now().toString()));
     runOnce(f);
     assertEquals("deployed", f.status("TASK-001"));
     assertEquals(2, f.lines("deploys"), "a deliberate re-queue (newer updated_at) runs again");
+  }
+
+  @Test
+  void staleCopyFromAClockAhead_isRestoredNotTakenForARequeue() throws Exception {
+    WorkerFixture f = fixture("echo deploy >> \"$MARKS/deploys\"", "true");
+    runOnce(f);
+    ObjectNode copy = (ObjectNode) f.task("TASK-001");
+    // Another machine's clock is a year ahead: its stale copy carries an updated_at "newer" than
+    // the worker's last write, though nobody asked for the task again.
+    String ahead = Instant.now().plus(Duration.ofDays(365)).toString();
+    setTask(f, copy.put("status", "pending").put("updated_at", ahead));
+    runOnce(f);
+    assertEquals("deployed", f.status("TASK-001"));
+    assertEquals(1, f.lines("deploys"), "a copy from a clock ahead must not run the task twice");
   }
 
   @Test
@@ -327,7 +343,7 @@ class WorkerEndToEndTest {
             f.runbook.toString());
     f.awaitMark("started", BOUND);
     // The worker can only kill what it recorded: wait until the step's pid is in the journal.
-    Path journal = f.board.getParent().resolve("devops/journal.jsonl");
+    Path journal = TestEnv.stateDir(f.dir, f.board).resolve("journal.jsonl");
     FileWait.until(
         journal.getParent(),
         BOUND,
@@ -371,13 +387,13 @@ class WorkerEndToEndTest {
   }
 
   private void runOnce(WorkerFixture f) throws Exception {
-    try (Worker w = Worker.open(WorkerConfig.of(f.board, f.runbook))) {
+    try (Worker w = Worker.open(WorkerConfig.of(f.board, f.runbook, TestEnv.in(f.dir)))) {
       w.run(true);
     }
   }
 
   private void startInProcess(WorkerFixture f) throws IOException {
-    worker = Worker.open(WorkerConfig.of(f.board, f.runbook));
+    worker = Worker.open(WorkerConfig.of(f.board, f.runbook, TestEnv.in(f.dir)));
     inProcess =
         new Thread(
             () -> {
@@ -394,7 +410,7 @@ class WorkerEndToEndTest {
   private static List<String> journalStatuses(WorkerFixture f) throws IOException {
     List<String> statuses = new java.util.ArrayList<>();
     for (JournalEvent e :
-        JournalFile.read(f.board.getParent().resolve("devops/journal.jsonl")).events()) {
+        JournalFile.read(TestEnv.stateDir(f.dir, f.board).resolve("journal.jsonl")).events()) {
       if (e instanceof JournalEvent.Claim c && c.fields().containsKey("status")) {
         statuses.add(String.valueOf(c.fields().get("status")));
       } else if (e instanceof JournalEvent.Outcome o && o.fields().containsKey("status")) {
