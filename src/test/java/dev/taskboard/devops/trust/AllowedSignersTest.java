@@ -11,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AllowedSignersTest {
+  private static final Map<String, String> PATH = Map.of("PATH", System.getenv("PATH"));
+
   @TempDir Path dir;
 
   @Test
@@ -131,6 +134,35 @@ class AllowedSignersTest {
             + " chmod go-w "
             + shared,
         refused(file));
+  }
+
+  @Test
+  void load_linkInADirectoryOthersCanWrite_isRefusedThoughItsTargetIsSafe() throws IOException {
+    Path target = write("target", "rw-------");
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path link = Files.createSymbolicLink(shared.resolve("signers"), target);
+
+    assertEquals(
+        link
+            + " -> "
+            + target
+            + ": its directory "
+            + shared
+            + " is writable by others than its owner (rwxrwxrwx): chmod go-w "
+            + shared,
+        refused(link));
+  }
+
+  @Test
+  void load_fileInAStickyDirectory_isRead() throws Exception {
+    Path sticky = Files.createDirectory(dir.resolve("sticky"));
+    // Java cannot set the sticky bit; /tmp has it, and others cannot replace our file there.
+    SshFixture.run(List.of("chmod", "1777", sticky.toString()), PATH);
+    Path file = Files.writeString(sticky.resolve("signers"), "x\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
+    assertTrue(AllowedSigners.load(file).isPresent());
   }
 
   @Test

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -306,6 +307,22 @@ class SignAndVerifyTest {
 
     assertTrue(
         e.getMessage().startsWith("ssh-keygen could not sign with " + carol), e.getMessage());
+    assertTrue(e.getMessage().contains("incorrect passphrase"), e.getMessage());
+  }
+
+  @Test
+  void withoutTerminal_neverAsksAnAskpassProgramEither() throws Exception {
+    Path carol = ssh.key("carol", "typed-by-askpass");
+    Path askpass = dir.resolve("askpass");
+    Files.writeString(askpass, "#!/bin/sh\necho typed-by-askpass\n");
+    Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
+    ssh.env.put("SSH_ASKPASS", askpass.toString());
+    ssh.env.put("SSH_ASKPASS_REQUIRE", "force");
+    ssh.env.put("DISPLAY", ":0");
+
+    SigningException e =
+        assertThrows(SigningException.class, () -> sign(statement(Decision.APPROVE, ""), carol));
+
     assertTrue(e.getMessage().contains("incorrect passphrase"), e.getMessage());
   }
 
