@@ -66,10 +66,11 @@ public final class AllowedSigners {
    *     user than this process's (or root), or it is not a regular file
    */
   public static Optional<AllowedSigners> load(Path path) throws IOException {
-    UserPrincipal self =
-        path.getFileSystem()
-            .getUserPrincipalLookupService()
-            .lookupPrincipalByName(System.getProperty("user.name"));
+    // Who this process runs as: the owner of what it creates (no passwd lookup needed).
+    UserPrincipal self;
+    try (PrivateDir probe = PrivateDir.create()) {
+      self = Files.getOwner(probe.path());
+    }
     return load(path, self);
   }
 
@@ -80,7 +81,8 @@ public final class AllowedSigners {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
-    String other = Files.isSymbolicLink(path) ? real.toString() : null;
+    // A link is judged by its target, and both directories: either could be swapped by others.
+    String target = Files.isSymbolicLink(path) ? real.toString() : null;
     UserPrincipal root =
         path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
     Set<Path> directories = new LinkedHashSet<>();
@@ -89,22 +91,26 @@ public final class AllowedSigners {
     for (Path dir : directories) {
       Optional<String> unsafe = unsafe(dir, worker, root, true);
       if (unsafe.isPresent()) {
-        throw new FileSystemException(path.toString(), other, "its directory " + unsafe.get());
+        throw new FileSystemException(path.toString(), target, "its directory " + unsafe.get());
       }
     }
     if (!Files.isRegularFile(real)) {
-      throw new FileSystemException(path.toString(), other, "not a regular file");
+      throw new FileSystemException(path.toString(), target, "not a regular file");
     }
     Optional<String> unsafe = unsafe(real, worker, root, false);
     if (unsafe.isPresent()) {
-      throw new FileSystemException(path.toString(), other, unsafe.get());
+      throw new FileSystemException(path.toString(), target, unsafe.get());
     }
+    return Optional.of(new AllowedSigners(path, read(path, real, target)));
+  }
+
+  private static byte[] read(Path path, Path real, String target) throws IOException {
     try (InputStream in = Files.newInputStream(real)) {
       byte[] content = in.readNBytes(MAX_BYTES + 1);
       if (content.length > MAX_BYTES) {
-        throw new FileSystemException(path.toString(), other, "larger than 1 MiB");
+        throw new FileSystemException(path.toString(), target, "larger than 1 MiB");
       }
-      return Optional.of(new AllowedSigners(path, content));
+      return content;
     }
   }
 
@@ -135,26 +141,24 @@ public final class AllowedSigners {
   }
 
   /**
-   * Why {@code file} is unsafe: writable by group or others (a directory may be, when sticky, as
-   * /tmp is), or owned by someone else than the worker's user or root.
+   * Why {@code file} is unsafe: owned by someone else than the worker's user or root, or writable
+   * by group or others (a directory may be, when sticky, as /tmp is).
    */
   private static Optional<String> unsafe(
       Path file, UserPrincipal worker, UserPrincipal root, boolean directory) throws IOException {
     PosixFileAttributes attributes =
         Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    String subject = directory ? file + " is" : "is";
     UserPrincipal owner = attributes.owner();
-    String name = directory ? file.toString() : "it";
     if (!owner.equals(worker) && !owner.equals(root)) {
       return Optional.of(
-          (directory ? file + " is" : "is")
-              + " owned by "
-              + owner.getName()
-              + ", not by "
-              + worker.getName()
-              + " or root: chown "
-              + worker.getName()
-              + " "
-              + shellQuoted(file.toString()));
+          String.format(
+              "%s owned by %s, not by %s or root: chown %s %s",
+              subject,
+              owner.getName(),
+              worker.getName(),
+              worker.getName(),
+              shellQuoted(file.toString())));
     }
     Set<PosixFilePermission> permissions = attributes.permissions();
     boolean writable =
@@ -162,11 +166,9 @@ public final class AllowedSigners {
             || permissions.contains(PosixFilePermission.OTHERS_WRITE);
     if (writable && !(directory && sticky(file))) {
       return Optional.of(
-          (directory ? name + " is" : "is")
-              + " writable by others than its owner ("
-              + PosixFilePermissions.toString(permissions)
-              + "): chmod go-w "
-              + shellQuoted(file.toString()));
+          String.format(
+              "%s writable by others than its owner (%s): chmod go-w %s",
+              subject, PosixFilePermissions.toString(permissions), shellQuoted(file.toString())));
     }
     return Optional.empty();
   }

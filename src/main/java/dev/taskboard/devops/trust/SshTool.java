@@ -42,13 +42,19 @@ final class SshTool {
 
     /** What the tool said on stderr, as one quoted line, or its exit code. */
     String complaint() {
+      return complaint("", "");
+    }
+
+    /** Like {@link #complaint()}, with the text {@code path} shown as {@code shownAs}. */
+    String complaint(String path, String shownAs) {
       if (timedOut) {
         return "it did not finish in time";
       }
       List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+      String said = String.join(" / ", lines);
       return lines.isEmpty()
           ? "exit code " + exitCode
-          : Shown.quote(String.join(" / ", lines), MAX_COMPLAINT);
+          : Shown.quote(path.isEmpty() ? said : said.replace(path, shownAs), MAX_COMPLAINT);
     }
   }
 

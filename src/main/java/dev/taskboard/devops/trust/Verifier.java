@@ -68,31 +68,19 @@ public final class Verifier {
       Subject expected, SignedBlock block, AllowedSigners signers, Instant now)
       throws InterruptedException {
     Statement claimed = block.statement();
-    Statement rebuilt =
-        new Statement(
-            expected, claimed.decision(), claimed.comment(), claimed.signedAt(), claimed.expires());
-    String again = rebuilt.signCommand();
+    String again = expected.signCommand(claimed.decision());
     Optional<String> mismatch = mismatch(expected, claimed.subject());
     if (mismatch.isPresent()) {
       return refused(mismatch.get(), again);
     }
-    if (now.isAfter(rebuilt.expires())) {
-      return refused("expired at " + rebuilt.expires(), again);
-    }
-    if (rebuilt.signedAt().isAfter(now.plus(SKEW))) {
-      return refused(
-          "signed at " + rebuilt.signedAt() + ", ahead of this machine's clock (" + now + ")",
-          again);
-    }
+    // The bytes to verify come from the worker's own subject, never from the block's text.
+    Statement rebuilt =
+        new Statement(
+            expected, claimed.decision(), claimed.comment(), claimed.signedAt(), claimed.expires());
     SshSignature signature = block.signature();
-    if (!signature.namespace().equals(Statement.NAMESPACE)) {
-      return refused(
-          "signed for namespace "
-              + Shown.quote(signature.namespace())
-              + ", not '"
-              + Statement.NAMESPACE
-              + "'",
-          again);
+    Optional<String> early = untimely(rebuilt, now).or(() -> foreignNamespace(signature));
+    if (early.isPresent()) {
+      return refused(early.get(), again);
     }
     try (PrivateDir dir = PrivateDir.create()) {
       return check(Inputs.write(dir, rebuilt, signature, signers), now, again);
@@ -125,7 +113,7 @@ public final class Verifier {
 
     /** ssh-keygen's words, naming the operator's file instead of its private copy. */
     String complaint(SshTool.Result result) {
-      return result.complaint().replace(signers.toString(), operatorsFile.toString());
+      return result.complaint(signers.toString(), operatorsFile.toString());
     }
   }
 
@@ -193,6 +181,29 @@ public final class Verifier {
         "-s",
         in.signatureFile().toString(),
         time);
+  }
+
+  private static Optional<String> untimely(Statement statement, Instant now) {
+    if (now.isAfter(statement.expires())) {
+      return Optional.of("expired at " + statement.expires());
+    }
+    if (statement.signedAt().isAfter(now.plus(SKEW))) {
+      return Optional.of(
+          "signed at " + statement.signedAt() + ", ahead of this machine's clock (" + now + ")");
+    }
+    return Optional.empty();
+  }
+
+  /** Checked before ssh-keygen, which would refuse it too, to say plainly why. */
+  private static Optional<String> foreignNamespace(SshSignature signature) {
+    return signature.namespace().equals(Statement.NAMESPACE)
+        ? Optional.empty()
+        : Optional.of(
+            "signed for namespace "
+                + Shown.quote(signature.namespace())
+                + ", not '"
+                + Statement.NAMESPACE
+                + "'");
   }
 
   private static List<String> principals(SshTool.Result found) {

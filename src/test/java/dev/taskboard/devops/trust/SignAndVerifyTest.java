@@ -123,6 +123,10 @@ class SignAndVerifyTest {
     assertEquals(
         "a decision was signed, not a runbook; sign with: devops-worker trust-runbook",
         reason(verifier.verify(Subject.runbook(DIGEST), block, signers, NOW)));
+    SignedBlock rejection = sign(statement(Decision.REJECT, ""), alice);
+    assertEquals(
+        "a decision was signed, not a runbook; sign with: devops-worker trust-runbook",
+        reason(verifier.verify(Subject.runbook(DIGEST), rejection, signers, NOW)));
   }
 
   @Test
