@@ -22,8 +22,13 @@ final class PrivateDir implements AutoCloseable {
   }
 
   static PrivateDir create() throws IOException {
+    return create(Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  static PrivateDir create(Path parent) throws IOException {
     return new PrivateDir(
         Files.createTempDirectory(
+            parent,
             "devops-worker-trust-",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
   }
