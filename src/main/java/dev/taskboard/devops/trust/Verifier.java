@@ -120,29 +120,13 @@ public final class Verifier {
   private Verification check(Inputs in, Instant now, String again)
       throws IOException, InterruptedException {
     String time = "-Overify-time=" + SSH_TIME.format(now);
-    SshTool.Result found =
-        tool.run(
-            in.dir(),
-            List.of(
-                "ssh-keygen",
-                "-Y",
-                "find-principals",
-                "-f",
-                in.signers().toString(),
-                "-s",
-                in.signatureFile().toString(),
-                time),
-            null);
+    SshTool.Result found = tool.run(in.dir(), findCommand(in, time), null);
     List<String> principals = principals(found);
     if (principals.isEmpty()) {
       return refused(
-          "unknown signer: "
-              + in.signature().key()
-              + " is not allowed in "
-              + in.operatorsFile()
-              + " (ssh-keygen: "
-              + in.complaint(found)
-              + ")",
+          String.format(
+              "unknown signer: %s is not allowed in %s (ssh-keygen: %s)",
+              in.signature().key(), in.operatorsFile(), in.complaint(found)),
           again);
     }
     String complaint = "";
@@ -155,16 +139,22 @@ public final class Verifier {
       complaint = in.complaint(verified);
     }
     return refused(
-        "bad signature: "
-            + in.signature().key()
-            + " ("
-            + String.join(", ", principals)
-            + ") did not sign this statement for "
-            + Statement.NAMESPACE
-            + " (ssh-keygen: "
-            + complaint
-            + ")",
+        String.format(
+            "bad signature: %s (%s) did not sign this statement for %s (ssh-keygen: %s)",
+            in.signature().key(), String.join(", ", principals), Statement.NAMESPACE, complaint),
         again);
+  }
+
+  private static List<String> findCommand(Inputs in, String time) {
+    return List.of(
+        "ssh-keygen",
+        "-Y",
+        "find-principals",
+        "-f",
+        in.signers().toString(),
+        "-s",
+        in.signatureFile().toString(),
+        time);
   }
 
   private static List<String> verifyCommand(Inputs in, String principal, String time) {
