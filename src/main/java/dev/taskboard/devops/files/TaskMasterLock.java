@@ -90,13 +90,8 @@ public final class TaskMasterLock implements Closeable {
         if (taken.isPresent()) {
           return taken.get().renewedOn(scheduler);
         }
-        Optional<BasicFileAttributes> holder = attributes(path);
-        if (holder.isEmpty()) {
-          continue; // released between our mkdir and our stat
-        }
-        Duration fresh = freshFor(holder.get(), clock);
-        if (fresh.isNegative()) {
-          removeStale(path, holder.get(), clock);
+        Optional<Duration> fresh = freshHolder(path, clock);
+        if (fresh.isEmpty()) {
           continue;
         }
         long left = deadline - System.nanoTime();
@@ -110,7 +105,7 @@ public final class TaskMasterLock implements Closeable {
         }
         beforeWaiting.run();
         // Woken by a removal in the directory, or when the holder's lock turns stale.
-        await(watcher, Math.min(left, nanosUntilStale(fresh)));
+        await(watcher, Math.min(left, nanosUntilStale(fresh.get())));
       }
     } finally {
       if (watcher != null) {
@@ -262,6 +257,23 @@ public final class TaskMasterLock implements Closeable {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * How long the lock another process holds stays fresh; empty when there is none any more: it was
+   * released since our mkdir, or it was stale and we moved it aside.
+   */
+  private static Optional<Duration> freshHolder(Path path, Clock clock) throws IOException {
+    Optional<BasicFileAttributes> holder = attributes(path);
+    if (holder.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration fresh = freshFor(holder.get(), clock);
+    if (fresh.isNegative()) {
+      removeStale(path, holder.get(), clock);
+      return Optional.empty();
+    }
+    return Optional.of(fresh);
   }
 
   /**
