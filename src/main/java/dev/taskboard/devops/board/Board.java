@@ -6,6 +6,7 @@ import dev.taskboard.devops.files.Channels;
 import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.files.LockedUpdate;
 import dev.taskboard.devops.files.LockedUpdate.Plan;
+import dev.taskboard.devops.files.TaskMasterLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,6 +28,9 @@ import java.util.function.Function;
  * rewritten.
  */
 public final class Board {
+  /** How long a write waits for Task Master's lock: its stale age, after which it is taken. */
+  private static final java.time.Duration TASK_MASTER_WAIT = java.time.Duration.ofSeconds(11);
+
   private final Path file;
   private final ArrayPath arrayPath;
   private final Options options;
@@ -239,7 +243,8 @@ public final class Board {
     LockedUpdate.Result<Task> result =
         LockedUpdate.run(
             file,
-            new LockedUpdate.Options(options.attempts(), options.hooks()::beforeCheck),
+            new LockedUpdate.Options(
+                options.attempts(), options.hooks()::beforeCheck, otherToolsLock()),
             real -> {
               try {
                 return scan(real, filter, ids);
@@ -253,6 +258,31 @@ public final class Board {
       lastWritten = written.written();
     }
     return result.value();
+  }
+
+  /**
+   * Task Master's own lock, on its boards ({@code .taskmaster/tasks/tasks.json}): both tools then
+   * exclude each other. Held only from a read to its rename, well under the 1.5–2.5 s Task Master's
+   * commands wait before they give up.
+   */
+  private LockedUpdate.Guards otherToolsLock() {
+    if (!TaskMasterLock.isTaskMasterBoard(file)) {
+      return LockedUpdate.Guards.NONE;
+    }
+    return real -> {
+      TaskMasterLock held = TaskMasterLock.acquire(file, TASK_MASTER_WAIT, null);
+      return new LockedUpdate.Guard() {
+        @Override
+        public void confirm() throws IOException {
+          held.renew();
+        }
+
+        @Override
+        public void close() throws IOException {
+          held.close();
+        }
+      };
+    };
   }
 
   /** The snapshot's bytes with {@code splices} (ascending, not overlapping) applied. */

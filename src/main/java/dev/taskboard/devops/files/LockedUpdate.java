@@ -110,12 +110,43 @@ public final class LockedUpdate {
     void beforeCheck(Path real) throws IOException;
   }
 
-  /** How many attempts, and the test seam. */
-  public record Options(int attempts, Hooks hooks) {
-    public static final Options DEFAULT = new Options(ATTEMPTS, Hooks.NONE);
+  /**
+   * A lock some files need besides the sidecar — another tool's own protocol, such as Task Master's
+   * on its boards — held from one read to its rename.
+   */
+  public interface Guard extends Closeable {
+    Guard NONE =
+        new Guard() {
+          @Override
+          public void confirm() {}
+
+          @Override
+          public void close() {}
+        };
+
+    /** Just before the rename: throws when the lock is no longer held. */
+    void confirm() throws IOException;
+  }
+
+  /** Takes the {@link Guard} of one attempt. */
+  @FunctionalInterface
+  public interface Guards {
+    Guards NONE = real -> Guard.NONE;
+
+    Guard take(Path real) throws IOException;
+  }
+
+  /** How many attempts, the test seam, and the other tool's lock to honour, if any. */
+  public record Options(int attempts, Hooks hooks, Guards guards) {
+    public static final Options DEFAULT = new Options(ATTEMPTS, Hooks.NONE, Guards.NONE);
+
+    public Options(int attempts, Hooks hooks) {
+      this(attempts, hooks, Guards.NONE);
+    }
 
     public Options {
       Objects.requireNonNull(hooks, "hooks == null");
+      Objects.requireNonNull(guards, "guards == null");
       if (attempts < 1) {
         throw new IllegalArgumentException("attempts < 1");
       }
@@ -139,10 +170,12 @@ public final class LockedUpdate {
       int collided = 0;
       Unreadable unreadable = null;
       for (int attempt = 1; attempt <= options.attempts(); attempt++) {
-        try (V read = reader.read(real)) {
+        try (Guard guard = options.guards().take(real);
+            V read = reader.read(real)) {
           Plan<T> plan = change.apply(read);
           if (plan instanceof Plan.Replace<T> replace) {
-            FileStamp written = replace(real, read.stamp(), replace.content(), options.hooks());
+            FileStamp written =
+                replace(real, read.stamp(), replace.content(), options.hooks(), guard);
             if (written != null) {
               return new Result.Written<>(plan.value(), written, collided);
             }
@@ -193,8 +226,8 @@ public final class LockedUpdate {
   }
 
   /** Writes the temp file and renames it over {@code real} if it is still {@code read}. */
-  private static FileStamp replace(Path real, FileStamp read, Content content, Hooks hooks)
-      throws IOException {
+  private static FileStamp replace(
+      Path real, FileStamp read, Content content, Hooks hooks, Guard guard) throws IOException {
     Path temp = AtomicFiles.createTemp(real);
     try {
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -208,6 +241,7 @@ public final class LockedUpdate {
       if (!unchanged(real, read)) {
         return null;
       }
+      guard.confirm();
       AtomicFiles.commit(temp, real);
       return written;
     } finally {

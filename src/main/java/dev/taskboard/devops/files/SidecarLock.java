@@ -25,9 +25,13 @@ final class SidecarLock implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** The sidecar other agents lock too (Python's fcntl.lockf, the shipped helpers). */
+  /**
+   * The sidecar other agents lock too (Python's fcntl.lockf, the shipped helpers). Not {@code
+   * NAME.lock}: claude-task-master takes that path for its own lock (a directory or an O_EXCL file)
+   * and fails while any file sits there.
+   */
   static Path pathFor(Path real) {
-    return real.resolveSibling(real.getFileName() + ".lock");
+    return real.resolveSibling(real.getFileName() + ".devops-lock");
   }
 
   /** Waits for the in-process lock, then for the fcntl lock on {@link #pathFor}. */

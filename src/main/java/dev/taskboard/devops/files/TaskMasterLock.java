@@ -59,7 +59,9 @@ public final class TaskMasterLock implements Closeable {
 
   /**
    * Takes Task Master's lock on {@code board}, waiting up to {@code wait} while another process
-   * holds it, and renews it on {@code scheduler} every 5 s until {@link #close()}.
+   * holds it, and renews it on {@code scheduler} every 5 s until {@link #close()} — or, with no
+   * scheduler (null), only when {@link #renew()} is called: enough for a hold far shorter than the
+   * 10 s after which Task Master takes a lock for stale.
    *
    * <p>Pass the board path as Task Master names it ({@code
    * <project>/.taskmaster/tasks/tasks.json}): Task Master does not resolve symlinks before locking
@@ -191,6 +193,9 @@ public final class TaskMasterLock implements Closeable {
 
   private synchronized TaskMasterLock renewedOn(ScheduledExecutorService scheduler)
       throws IOException {
+    if (scheduler == null) {
+      return this; // a hold far shorter than the stale age: renew() before the rename suffices
+    }
     try {
       long every = RENEW_EVERY.toMillis();
       renewal =

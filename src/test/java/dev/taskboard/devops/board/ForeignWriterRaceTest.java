@@ -160,7 +160,7 @@ class ForeignWriterRaceTest {
 
   /** Files beside the board other than the board and its lock. */
   private List<String> leftovers() throws IOException {
-    Set<String> expected = Set.of("tasks.json", "tasks.json.lock");
+    Set<String> expected = Set.of("tasks.json", "tasks.json.devops-lock");
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(f -> f.getFileName().toString()).filter(n -> !expected.contains(n)).toList();
     }

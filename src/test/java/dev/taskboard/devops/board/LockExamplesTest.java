@@ -32,13 +32,13 @@ class LockExamplesTest {
     Files.writeString(board, "[]");
 
     List<String> command = new ArrayList<>(List.of(script.toString(), board.toString()));
-    command.addAll(probe(dir.resolve("tasks.json.lock")));
+    command.addAll(probe(dir.resolve("tasks.json.devops-lock")));
     assertEquals("held", run(command));
   }
 
   @Test
   void probe_findsTheLockFreeWhenNobodyHoldsIt() throws Exception {
-    assertEquals("free", run(probe(dir.resolve("tasks.json.lock"))));
+    assertEquals("free", run(probe(dir.resolve("tasks.json.devops-lock"))));
   }
 
   @ParameterizedTest

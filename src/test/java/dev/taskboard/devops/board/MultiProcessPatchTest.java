@@ -79,7 +79,7 @@ class MultiProcessPatchTest {
     assertEquals(outside(original, PATCHED), outside(done, PATCHED));
     try (Stream<Path> beside = Files.list(board.getParent())) {
       assertEquals(
-          List.of("tasks.json", "tasks.json.lock"),
+          List.of("tasks.json", "tasks.json.devops-lock"),
           beside.map(f -> f.getFileName().toString()).sorted().toList(),
           "files beside the board");
     }

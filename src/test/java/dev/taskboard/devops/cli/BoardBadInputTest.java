@@ -230,7 +230,8 @@ class BoardBadInputTest {
 
   /** No backup, temp file or state dir appeared; only the sidecar lock may have. */
   private void assertNothingBesideTheBoard() throws IOException {
-    Set<String> allowed = Set.of(board.getFileName().toString(), board.getFileName() + ".lock");
+    Set<String> allowed =
+        Set.of(board.getFileName().toString(), board.getFileName() + ".devops-lock");
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(
           List.of(),

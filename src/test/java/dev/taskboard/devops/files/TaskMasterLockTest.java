@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.board.Patch;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -270,7 +273,7 @@ class TaskMasterLockTest {
   // --- the real task-master CLI --------------------------------------------------------------
 
   @Test
-  void taskMasterCli_setsStatusAfterOurLockOnABoardAnEarlierVersionLeftAFileLockOn()
+  void taskMasterCli_setsStatusOnABoardTheWorkerPatched_evenWhereAnEarlierVersionLeftItsLockFile()
       throws Exception {
     Path cli = taskMasterCli();
     assumeTrue(
@@ -287,22 +290,15 @@ class TaskMasterLockTest {
     Path leftover = Files.createFile(board.resolveSibling("tasks.json.lock"));
     Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minusSeconds(3600)));
 
-    try (TaskMasterLock lock = TaskMasterLock.acquire(board, Duration.ofSeconds(30), scheduler)) {
-      String text = Files.readString(board, StandardCharsets.UTF_8);
-      replace(
-          board,
-          text.replace(
-              "\"title\": \"Two\", \"status\": \"pending\"",
-              "\"title\": \"Two\", \"status\": \"in-progress\""));
-      lock.renew();
-    }
+    // The worker's own write, through the board's locked update and Task Master's lock.
+    Board.at(board).patch("2", Patch.empty().set("status", Json.valueOf("\"in-progress\"")));
     CliRun run = runCli(cli, project, "set-status", "--id=3", "--status=done");
 
     assertEquals(0, run.exitCode, run.output);
     JsonNode tasks = new ObjectMapper().readTree(board.toFile()).path("master").path("tasks");
     assertEquals("in-progress", tasks.get(1).path("status").asText(), "our write survived");
     assertEquals("done", tasks.get(2).path("status").asText(), run.output);
-    assertEquals(List.of("tasks.json"), names(board.getParent()));
+    assertEquals(List.of("tasks.json", "tasks.json.devops-lock"), names(board.getParent()));
   }
 
   // --- Task Master's protocols in another process --------------------------------------------
@@ -367,6 +363,42 @@ class TaskMasterLockTest {
               + stats
               + ", java waits: "
               + javaWaits.get());
+    } finally {
+      node.destroyForcibly();
+    }
+  }
+
+  @Test
+  void nodeWriterWithTaskMastersLocks_andTheWorkersBoardUpdates_loseNoUpdate() throws Exception {
+    assumeTrue(onPath("node"), "node is not installed; skipping the multi-process test");
+    int rounds = 100;
+    Path board =
+        Files.createDirectories(dir.resolve("project/.taskmaster/tasks")).resolve("tasks.json");
+    Files.writeString(
+        board,
+        "{\"master\": {\"tasks\": [{\"id\": 1, \"javaCount\": 0}],"
+            + " \"metadata\": {\"nodeCount\": 0, \"javaCount\": 0}}}");
+    Process node = startNodeWriter(board, rounds, Optional.empty());
+    try (BufferedReader out = reader(node);
+        Writer in = node.outputWriter()) {
+      assertEquals("locked", out.readLine(), "the Node writer's first line");
+      say(in, "go");
+      Board worker = Board.at(board);
+      for (int i = 0; i < rounds; i++) {
+        worker.update(
+            "1",
+            task ->
+                Patch.empty()
+                    .set(
+                        "javaCount",
+                        Json.valueOf(Integer.toString(task.json().path("javaCount").asInt() + 1))));
+      }
+      assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the Node writer did not finish");
+      String stats = out.readLine();
+      assertEquals(0, node.exitValue(), stats + new String(node.getErrorStream().readAllBytes()));
+      JsonNode master = new ObjectMapper().readTree(board.toFile()).path("master");
+      assertEquals(rounds, master.path("metadata").path("nodeCount").asInt(), stats);
+      assertEquals(rounds, master.path("tasks").get(0).path("javaCount").asInt(), stats);
     } finally {
       node.destroyForcibly();
     }

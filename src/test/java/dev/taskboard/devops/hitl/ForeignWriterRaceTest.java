@@ -54,7 +54,7 @@ class ForeignWriterRaceTest {
                 "**Status:** Pending\n\n" + HumanRequestsTest.APPROVAL_ENTRY),
         Files.readString(file));
     assertEquals("HITL-001", entry.id());
-    assertEquals(List.of("human-requests.md", "human-requests.md.lock"), filesIn(dir));
+    assertEquals(List.of("human-requests.md", "human-requests.md.devops-lock"), filesIn(dir));
   }
 
   @Test
@@ -77,7 +77,7 @@ class ForeignWriterRaceTest {
     assertEquals(Optional.of("Deployed release 1.4.0."), entries.get(1).field("Actions Taken"));
     String done = Files.readString(file);
     assertTrue(done.contains(ForeignRequestsWriter.ENTRY), done);
-    assertEquals(List.of("human-requests.md", "human-requests.md.lock"), filesIn(dir));
+    assertEquals(List.of("human-requests.md", "human-requests.md.devops-lock"), filesIn(dir));
   }
 
   /** Runs {@link ForeignRequestsWriter} in the worker's commit window, once. */

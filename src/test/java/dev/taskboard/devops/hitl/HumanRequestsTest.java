@@ -143,7 +143,9 @@ class HumanRequestsTest {
     assertArrayEquals(Files.readAllBytes(shippedTemplate()), Files.readAllBytes(file()));
     assertEquals(List.of(), requests.entries());
     assertEquals(
-        List.of("human-requests.md", "human-requests.md.lock"), filesIn(dir), "no temp file left");
+        List.of("human-requests.md", "human-requests.md.devops-lock"),
+        filesIn(dir),
+        "no temp file left");
   }
 
   @Test
@@ -627,7 +629,7 @@ class HumanRequestsTest {
     assertTrue(Files.isSymbolicLink(file()));
     assertTrue(Files.readString(target).contains(APPROVAL_ENTRY));
     assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
-    assertEquals(List.of("requests.md", "requests.md.lock"), filesIn(target.getParent()));
+    assertEquals(List.of("requests.md", "requests.md.devops-lock"), filesIn(target.getParent()));
   }
 
   @Test
@@ -650,11 +652,11 @@ class HumanRequestsTest {
 
     assertEquals(
         file()
-            + ": kept changing under a writer that ignores human-requests.md.lock (10 tries);"
+            + ": kept changing under a writer that ignores human-requests.md.devops-lock (10 tries);"
             + " nothing was written, retry",
         e.getMessage());
     assertEquals(SMALL + "x".repeat(10), read());
-    assertEquals(List.of("human-requests.md", "human-requests.md.lock"), filesIn(dir));
+    assertEquals(List.of("human-requests.md", "human-requests.md.devops-lock"), filesIn(dir));
   }
 
   private static String response(String id, String field) {
