@@ -1,6 +1,7 @@
 package dev.taskboard.devops.worker;
 
 import dev.taskboard.devops.files.FileStamp;
+import dev.taskboard.devops.journal.JournalFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -29,7 +30,7 @@ final class StateDir {
 
   /** What earlier versions of the worker kept in the state dir; the rest is the runbook's. */
   private static final List<String> WORKERS_OWN =
-      List.of("journal.jsonl", "logs", "worker.lock", "backups", "index");
+      List.of("journal.jsonl", "journal.key", "logs", "worker.lock", "backups", "index");
 
   private final Path dir;
   private final Path runbookStateDir;
@@ -94,6 +95,8 @@ final class StateDir {
       return;
     }
     move(oldJournal, dir.resolve("journal.jsonl"));
+    // Sealed once, as it was: from now on a line edited or added by anyone else is ignored.
+    JournalFile.sealUnsealed(dir.resolve("journal.jsonl")).forEach(w -> LOG.warn("{}", w));
     if (Files.isDirectory(legacy.resolve("logs"), LinkOption.NOFOLLOW_LINKS)) {
       move(legacy.resolve("logs"), dir.resolve("logs"));
     }

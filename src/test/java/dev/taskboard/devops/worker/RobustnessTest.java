@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -156,12 +158,12 @@ class RobustnessTest {
     Path journal = TestEnv.stateDir(dir, f.board).resolve("journal.jsonl");
     Files.createDirectories(journal.getParent());
     // What a worker killed in the middle of deploy#1 left behind.
-    Files.writeString(
-        journal,
-        "{\"ts\":\"2026-01-01T00:00:00Z\",\"event\":\"claim\",\"task\":\"TASK-001\",\"pid\":1,"
-            + "\"host\":\"gone\",\"fields\":{\"status\":\"in_progress\"}}\n"
-            + "{\"ts\":\"2026-01-01T00:00:01Z\",\"event\":\"step_start\",\"task\":\"TASK-001\","
-            + "\"attempt\":1,\"step\":\"deploy#1\"}\n");
+    try (JournalFile dead = JournalFile.append(journal)) {
+      Instant then = Instant.parse("2026-01-01T00:00:00Z");
+      dead.write(
+          new JournalEvent.Claim(then, "TASK-001", 1, "gone", Map.of("status", "in_progress")));
+      dead.write(new JournalEvent.StepStarted(then, "TASK-001", 1, "deploy#1"));
+    }
 
     runOnce(f);
 
