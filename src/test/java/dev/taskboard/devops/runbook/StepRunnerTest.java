@@ -174,6 +174,41 @@ class StepRunnerTest {
     assertFalse(text.contains("pw@db"));
   }
 
+  /** The pump cuts lines at 64 KiB: a secret across the cut used to reach the log in halves. */
+  @Test
+  void run_secretAcrossTheCutOfAnOverLongLine_isRedacted() throws Exception {
+    Step step = sh("head -c 65530 /dev/zero | tr '\\0' x\nprintf '%s\\n' \"$API_TOKEN\"");
+
+    StepResult r = run(step, settings(dir), Map.of("API_TOKEN", "tok-1234567890abcdef"));
+
+    assertTrue(r.ok(), r.toString());
+    String text = logText();
+    assertTrue(text.contains("x".repeat(65530) + "***\n"), "the masked line is missing");
+    for (String half : List.of("tok-12", "1234567890", "90abcdef")) {
+      assertFalse(text.contains(half), half + " reached the log");
+    }
+  }
+
+  /** A carriage return used to end a line before redaction, cutting a secret that holds one. */
+  @Test
+  void run_secretHoldingACarriageReturn_orPrintedWithCrlf_isRedacted() throws Exception {
+    Step step =
+        sh(
+            "printf 'a %s b\\n' \"$DB_PASSWORD\"\n"
+                + "printf 'MIIEowIBAAKCAQEA\\r\\nq7\\r\\n'\n"
+                + "printf 'last %s\\n' \"$DB_PASSWORD\"");
+
+    StepResult r =
+        run(
+            step,
+            settings(dir),
+            Map.of("DB_PASSWORD", "k9\rZq7w-secret", "SSH_KEY", "MIIEowIBAAKCAQEA\nq7"));
+
+    List<String> lines = Files.readAllLines(log()).subList(1, 4);
+    assertEquals(List.of("a *** b", "***", "last ***"), lines);
+    assertEquals("last ***", r.lastLine());
+  }
+
   @Test
   void run_timeout_killsTheWholeProcessTree() throws Exception {
     Step step = sh("sh -c 'sleep 300 & echo $! > child.pid; wait'");
