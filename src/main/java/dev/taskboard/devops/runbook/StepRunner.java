@@ -104,13 +104,8 @@ public final class StepRunner {
       String base = fileBaseName(step, log);
       Path script = writeScript(step, dir.resolve(base + extension(step.interpreter())));
       try (PayloadFile payload = payloadFile(dir, env)) {
-        Map<String, String> launchEnv = new LinkedHashMap<>(env);
-        if (payload != null) {
-          launchEnv.put(TaskEnvironment.PAYLOAD_FILE, payload.file().toString());
-        }
-        // Last, so nothing can replace it: how a kill finds what the step started.
         String marker = ProcessTree.newMarker();
-        launchEnv.put(ProcessTree.MARKER, marker);
+        Map<String, String> launchEnv = launchEnv(env, payload, marker);
         Optional<String> tooLarge = tooLarge(launchEnv);
         if (tooLarge.isPresent()) {
           return notStarted(out, step, tooLarge.get(), StepResult.CANNOT_START, false);
@@ -129,6 +124,20 @@ public final class StepRunner {
     return json == null ? null : PayloadFile.write(dir, json);
   }
 
+  /**
+   * {@code env} with the payload's file and the step's marker, put last so that nothing replaces
+   * the marker: it is how a kill finds what the step started.
+   */
+  private static Map<String, String> launchEnv(
+      Map<String, String> env, PayloadFile payload, String marker) {
+    Map<String, String> launchEnv = new LinkedHashMap<>(env);
+    if (payload != null) {
+      launchEnv.put(TaskEnvironment.PAYLOAD_FILE, payload.file().toString());
+    }
+    launchEnv.put(ProcessTree.MARKER, marker);
+    return launchEnv;
+  }
+
   /** Why the environment cannot be passed to a new process, as TaskEnvironment checks it. */
   private static Optional<String> tooLarge(Map<String, String> launchEnv) {
     Map<String, String> full = new HashMap<>(System.getenv());
@@ -145,7 +154,8 @@ public final class StepRunner {
    * Kills the process tree of a step a dead worker left running: the process {@code pid} if it is
    * still the one that started at {@code started} (a reused pid is left alone) and still runs. A
    * step that has exited is left alone even before it is reaped, with what it started in the
-   * background (a service, say), as when it had been reaped. Returns whether it killed something.
+   * background (a service, say), as when it had been reaped. A running one is killed with what it
+   * started, found by the marker read from its environment. Returns whether it killed something.
    */
   public static boolean killLeftover(long pid, Instant started) throws InterruptedException {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
@@ -156,8 +166,6 @@ public final class StepRunner {
     if (actual.isEmpty() || Math.abs(Duration.between(actual.get(), started).toMillis()) > 1000) {
       return false;
     }
-    // A leftover step started by this worker's code carries a marker: its re-parented processes
-    // are found by it as well.
     ProcessTree.kill(handle.get(), ProcessTree.markerOf(pid));
     return true;
   }
