@@ -103,6 +103,9 @@ final class Codec {
    * @throws IllegalArgumentException naming what is missing or wrong, for a line to skip
    */
   static JournalEvent fromMap(Map<String, Object> m) {
+    if (m == null) {
+      throw new IllegalArgumentException("not a JSON object"); // the line "null"
+    }
     Fields f = new Fields(m);
     Instant at = f.instant("ts");
     String task = f.text("task");

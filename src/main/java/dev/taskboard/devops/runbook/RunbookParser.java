@@ -1,9 +1,13 @@
 package dev.taskboard.devops.runbook;
 
+import dev.taskboard.devops.files.RegularFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +36,9 @@ final class RunbookParser {
       Pattern.compile("(deployment|infrastructure)_[a-z0-9_]+|monitoring_setup");
   private static final String DEFAULTS = "defaults";
   private static final String GATES = "gates";
+
+  /** A runbook is text a person writes; anything larger is a mistake or an attack. */
+  static final long MAX_BYTES = 4L * 1024 * 1024;
 
   private static final Parser MARKDOWN =
       Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
@@ -68,23 +75,49 @@ final class RunbookParser {
     }
   }
 
-  /** What one file holds. */
-  record Parsed(Path file, SettingsLayer defaults, List<Draft> sections, GateSettings gates) {}
+  /** What one file holds, and the bytes it was parsed from. */
+  record Parsed(
+      Path file, SettingsLayer defaults, List<Draft> sections, GateSettings gates, byte[] bytes) {}
 
+  /**
+   * Reads {@code file} as a regular file only: a FIFO or a device named as the runbook is refused
+   * instead of hanging the worker or filling its memory.
+   */
   static Parsed parse(Path file) throws IOException {
+    byte[] bytes = read(file);
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new RunbookException(file, "is not UTF-8 text; save it as UTF-8");
-    } catch (NoSuchFileException e) {
-      throw new RunbookException(file, "does not exist; create it or run 'devops-worker init'");
     }
     // A byte order mark would hide a heading on the first line.
-    return parse(file, text.startsWith("\uFEFF") ? text.substring(1) : text);
+    return parse(file, text.startsWith("\uFEFF") ? text.substring(1) : text, bytes);
   }
 
-  static Parsed parse(Path file, String text) throws RunbookException {
+  private static byte[] read(Path file) throws IOException {
+    try {
+      return RegularFile.read(file, MAX_BYTES, true);
+    } catch (NoSuchFileException e) {
+      throw new RunbookException(file, "does not exist; create it or run 'devops-worker init'");
+    } catch (AccessDeniedException e) {
+      throw new RunbookException(
+          file, "cannot be read (permission denied); check its owner and mode");
+    } catch (FileSystemException e) {
+      if (e.getReason() == null) {
+        throw e;
+      }
+      throw new RunbookException(file, e.getReason());
+    }
+  }
+
+  private static Parsed parse(Path file, String text, byte[] bytes) throws RunbookException {
     RunbookParser parser = new RunbookParser(new SourceText(file, text));
     for (Node node : blocksOf(MARKDOWN.parse(text))) {
       if (node instanceof Heading h) {
@@ -97,7 +130,7 @@ final class RunbookParser {
     SettingsLayer defaults =
         parser.defaults == null ? new SettingsLayer() : parser.defaults.settings;
     GateSettings gates = parser.gates == null ? GateSettings.defaults() : parser.gates;
-    return new Parsed(file, defaults, List.copyOf(parser.sections), gates);
+    return new Parsed(file, defaults, List.copyOf(parser.sections), gates, bytes);
   }
 
   /** Headings and fenced code blocks in document order, wherever they are nested. */

@@ -4,10 +4,15 @@ import java.time.Duration;
 
 /**
  * How one step ended: its exit code, how long it ran, whether it was killed for its timeout or for
- * a shutdown, and its last non-empty output line (redacted).
+ * a shutdown, its last non-empty output line (redacted), and whether it started at all.
  */
 public record StepResult(
-    int exitCode, Duration duration, boolean timedOut, boolean stopped, String lastLine) {
+    int exitCode,
+    Duration duration,
+    boolean timedOut,
+    boolean stopped,
+    String lastLine,
+    boolean started) {
 
   /** Exit code of a step that could not be started (as a shell reports a missing command). */
   public static final int CANNOT_START = 127;
@@ -17,5 +22,10 @@ public record StepResult(
 
   public boolean ok() {
     return exitCode == 0 && !timedOut && !stopped;
+  }
+
+  /** The same result with another last line (say, redacted once more). */
+  public StepResult withLastLine(String line) {
+    return new StepResult(exitCode, duration, timedOut, stopped, line, started);
   }
 }

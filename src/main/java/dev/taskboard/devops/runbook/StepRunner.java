@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,9 +103,50 @@ public final class StepRunner {
       }
       String base = fileBaseName(step, log);
       Path script = writeScript(step, dir.resolve(base + extension(step.interpreter())));
-      try (StepOutput output = StepOutput.prepare(dir.resolve(base + ".out"))) {
-        return run(new Launch(step, settings, env, script), output, out, redactor, stop, onStart);
+      try (PayloadFile payload = payloadFile(dir, env)) {
+        String marker = ProcessTree.newMarker();
+        Map<String, String> launchEnv = launchEnv(env, payload, marker);
+        Optional<String> tooLarge = tooLarge(launchEnv);
+        if (tooLarge.isPresent()) {
+          return notStarted(out, step, tooLarge.get(), StepResult.CANNOT_START, false);
+        }
+        try (StepOutput output = StepOutput.prepare(dir.resolve(base + ".out"))) {
+          Launch launch = new Launch(step, settings, launchEnv, script, marker);
+          return run(launch, output, out, redactor, stop, onStart);
+        }
       }
+    }
+  }
+
+  /** The payload's file, when {@code env} carries a task's payload. */
+  private static PayloadFile payloadFile(Path dir, Map<String, String> env) throws IOException {
+    String json = env.get(TaskEnvironment.PAYLOAD);
+    return json == null ? null : PayloadFile.write(dir, json);
+  }
+
+  /**
+   * {@code env} with the payload's file and the step's marker, put last so that nothing replaces
+   * the marker: it is how a kill finds what the step started.
+   */
+  private static Map<String, String> launchEnv(
+      Map<String, String> env, PayloadFile payload, String marker) {
+    Map<String, String> launchEnv = new LinkedHashMap<>(env);
+    if (payload != null) {
+      launchEnv.put(TaskEnvironment.PAYLOAD_FILE, payload.file().toString());
+    }
+    launchEnv.put(ProcessTree.MARKER, marker);
+    return launchEnv;
+  }
+
+  /** Why the environment cannot be passed to a new process, as TaskEnvironment checks it. */
+  private static Optional<String> tooLarge(Map<String, String> launchEnv) {
+    Map<String, String> full = new HashMap<>(System.getenv());
+    full.putAll(launchEnv);
+    try {
+      EnvironmentLimits.check(full);
+      return Optional.empty();
+    } catch (TaskEnvironmentException e) {
+      return Optional.of(e.getMessage());
     }
   }
 
@@ -112,7 +154,8 @@ public final class StepRunner {
    * Kills the process tree of a step a dead worker left running: the process {@code pid} if it is
    * still the one that started at {@code started} (a reused pid is left alone) and still runs. A
    * step that has exited is left alone even before it is reaped, with what it started in the
-   * background (a service, say), as when it had been reaped. Returns whether it killed something.
+   * background (a service, say), as when it had been reaped. A running one is killed with what it
+   * started, found by the marker read from its environment. Returns whether it killed something.
    */
   public static boolean killLeftover(long pid, Instant started) throws InterruptedException {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
@@ -123,12 +166,13 @@ public final class StepRunner {
     if (actual.isEmpty() || Math.abs(Duration.between(actual.get(), started).toMillis()) > 1000) {
       return false;
     }
-    ProcessTree.kill(handle.get());
+    ProcessTree.kill(handle.get(), ProcessTree.markerOf(pid));
     return true;
   }
 
-  /** What to start: the step, its settings and environment, and its script file. */
-  private record Launch(Step step, Settings settings, Map<String, String> env, Path script) {}
+  /** What to start: the step, its settings and environment, its script file and its marker. */
+  private record Launch(
+      Step step, Settings settings, Map<String, String> env, Path script, String marker) {}
 
   private StepResult run(
       Launch launch,
@@ -150,12 +194,17 @@ public final class StepRunner {
       String reason = "cannot start " + step.interpreter() + ": " + e.getMessage();
       return notStarted(out, step, redactor.redact(reason), StepResult.CANNOT_START, false);
     }
-    onStart.accept(process.toHandle());
+    try {
+      onStart.accept(process.toHandle());
+    } catch (RuntimeException e) {
+      ProcessTree.kill(process.toHandle(), Optional.of(launch.marker()));
+      throw e;
+    }
     InputStream stepOutput;
     try {
       stepOutput = output.open(process);
     } catch (IOException e) {
-      ProcessTree.kill(process);
+      ProcessTree.kill(process.toHandle(), Optional.of(launch.marker()));
       throw e;
     }
     OutputPump pump = OutputPump.start(stepOutput, out, redactor, step.name());
@@ -163,13 +212,15 @@ public final class StepRunner {
     try {
       ending = await(process, settings, stop);
     } catch (InterruptedException e) {
-      ProcessTree.kill(process);
+      ProcessTree.kill(process.toHandle(), Optional.of(launch.marker()));
       out.cutOutput();
       out.note("== " + step.name() + " interrupted; killed its process tree");
       throw e;
     }
+    // Only a step that did not end on its own loses what it started: a service that a
+    // successful (or failed) step left running is the operator's to keep.
     if (ending != Ending.EXITED) {
-      ProcessTree.kill(process);
+      ProcessTree.kill(process.toHandle(), Optional.of(launch.marker()));
     }
     int exitCode = exitCode(process);
     Duration duration = Duration.ofNanos(System.nanoTime() - start);
@@ -179,7 +230,12 @@ public final class StepRunner {
     }
     out.note(footer(step, settings, ending, exitCode, duration));
     return new StepResult(
-        exitCode, duration, ending == Ending.TIMED_OUT, ending == Ending.STOPPED, out.lastLine());
+        exitCode,
+        duration,
+        ending == Ending.TIMED_OUT,
+        ending == Ending.STOPPED,
+        out.lastLine(),
+        true);
   }
 
   private static ProcessBuilder processBuilder(Launch launch) {
@@ -343,7 +399,7 @@ public final class StepRunner {
   private static StepResult notStarted(
       StepLog out, Step step, String reason, int exitCode, boolean stopped) throws IOException {
     out.note("== " + step.name() + " " + reason);
-    return new StepResult(exitCode, Duration.ZERO, false, stopped, reason);
+    return new StepResult(exitCode, Duration.ZERO, false, stopped, reason, false);
   }
 
   /** 500ms, 30s, 5m, 1h, or 1.234s. */

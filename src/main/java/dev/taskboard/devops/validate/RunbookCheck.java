@@ -6,8 +6,6 @@ import dev.taskboard.devops.runbook.RunbookException;
 import dev.taskboard.devops.runbook.Section;
 import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,20 +42,12 @@ final class RunbookCheck {
   private RunbookCheck() {}
 
   /**
-   * Requires {@code file} and the {@code deployment-*.md} files beside it to be readable text.
+   * Requires {@code file} to be readable text.
    *
-   * @throws UnreadableFileException when one is not
+   * @throws UnreadableFileException when it is not
    */
   static void requireReadable(Path file) throws IOException {
     TextFiles.requireUtf8(file, "--runbook");
-    Path dir = file.toAbsolutePath().normalize().getParent();
-    try (DirectoryStream<Path> siblings = Files.newDirectoryStream(dir, "deployment-*.md")) {
-      for (Path sibling : siblings) {
-        if (Files.isRegularFile(sibling)) {
-          TextFiles.requireUtf8(file.resolveSibling(sibling.getFileName()), "--runbook");
-        }
-      }
-    }
   }
 
   static Result check(Path file) throws IOException {

@@ -2,6 +2,7 @@ package dev.taskboard.devops.validate;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.taskboard.devops.files.RegularFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -10,10 +11,10 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /** Whether a file can be read at all: it exists, is a file, may be read, and is UTF-8 text. */
 final class TextFiles {
@@ -31,8 +32,10 @@ final class TextFiles {
     if (Files.isDirectory(file)) {
       throw new UnreadableFileException(file, "is a directory; point " + option + " at the file");
     }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      new Utf8Scan(file).scan(channel);
+    FileChannel opened;
+    try {
+      // Agents can put a FIFO or a device where a file was: refused instead of read or waited on.
+      opened = RegularFile.open(file, true);
     } catch (NoSuchFileException e) {
       throw new UnreadableFileException(
           file,
@@ -40,6 +43,14 @@ final class TextFiles {
     } catch (AccessDeniedException e) {
       throw new UnreadableFileException(
           file, "cannot be read (permission denied); check its owner and mode");
+    } catch (FileSystemException e) {
+      if (e.getReason() == null) {
+        throw e;
+      }
+      throw new UnreadableFileException(file, e.getReason());
+    }
+    try (FileChannel channel = opened) {
+      new Utf8Scan(file).scan(channel);
     }
   }
 

@@ -25,9 +25,27 @@ record Outcome(
 
   /** Whether a rollback ran and how it ended. */
   enum Rollback {
+    /** The runbook has none for this task. */
     NONE,
     DONE,
-    FAILED
+    FAILED,
+    /** Its first step could not start: nothing was rolled back. */
+    NOT_STARTED;
+
+    /** {@code deployment_info.rollback}: none, succeeded, failed, not_started. */
+    String wireName() {
+      return this == DONE ? "succeeded" : name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether a rollback step ran ({@code rollback_performed}). */
+    boolean performed() {
+      return this == DONE || this == FAILED;
+    }
+
+    /** Whether the environment may be left in a state nobody chose. */
+    boolean unsafe() {
+      return this == FAILED || this == NOT_STARTED;
+    }
   }
 
   Outcome {

@@ -10,6 +10,7 @@ import dev.taskboard.devops.runbook.Section;
 import dev.taskboard.devops.runbook.Settings;
 import dev.taskboard.devops.runbook.Step;
 import dev.taskboard.devops.runbook.TaskEnvironment;
+import dev.taskboard.devops.runbook.TaskEnvironmentException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,15 +80,24 @@ public final class Plan {
         .append(", workdir ")
         .append(st.workdir())
         .append('\n');
-    Map<String, String> env =
-        TaskEnvironment.of(
-            task.id(),
-            task.text("type"),
-            1,
-            task.json().path("payload"),
-            st,
-            Map.of("DEVOPS_STATE_DIR", "", "RUNBOOK_DIR", "", "TASK_LOG", ""));
-    out.append("environment: ").append(String.join(", ", new TreeSet<>(env.keySet()))).append('\n');
+    Map<String, String> env;
+    try {
+      env =
+          TaskEnvironment.of(
+              task.id(),
+              task.text("type"),
+              1,
+              task.json().path("payload"),
+              st,
+              Map.of("DEVOPS_STATE_DIR", "", "RUNBOOK_DIR", "", "TASK_LOG", ""));
+    } catch (TaskEnvironmentException e) {
+      out.append("environment: ").append(e.getMessage()).append('\n');
+      out.append("nothing would run; nothing was executed.\n");
+      return out.toString();
+    }
+    Set<String> names = new TreeSet<>(env.keySet());
+    names.add(TaskEnvironment.PAYLOAD_FILE);
+    out.append("environment: ").append(String.join(", ", names)).append('\n');
     phase(out, s, Phase.PRE, "once, before the first attempt");
     phase(out, s, Phase.DEPLOY, "each attempt");
     phase(out, s, Phase.VERIFY, "each attempt, after deploy");

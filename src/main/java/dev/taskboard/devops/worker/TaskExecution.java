@@ -18,6 +18,7 @@ import dev.taskboard.devops.runbook.StepResult;
 import dev.taskboard.devops.runbook.StepRunner;
 import dev.taskboard.devops.runbook.StopSignal;
 import dev.taskboard.devops.runbook.TaskEnvironment;
+import dev.taskboard.devops.runbook.TaskEnvironmentException;
 import dev.taskboard.devops.task.Agents;
 import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;
@@ -184,6 +185,21 @@ final class TaskExecution {
     Section s = lookup.section().get();
     int attempt = record.attempts() + 1;
     Path log = logFile(task, attempt);
+    Optional<TaskEnvironmentException> problem = payloadProblem(task, s);
+    if (problem.isPresent()) {
+      finish(
+          task,
+          started,
+          Outcome.failed(
+              died
+                  + "; its payload cannot reach the runbook now, so nothing was verified or"
+                  + " rolled back: "
+                  + problem.get().getMessage(),
+              attempt,
+              log,
+              Outcome.Rollback.NONE));
+      return;
+    }
     if (s.has(Phase.VERIFY)) {
       Failure failure = runPhase(task, s, Phase.VERIFY, attempt, log, stop);
       if (failure == null) {
@@ -200,8 +216,7 @@ final class TaskExecution {
     }
     Outcome.Rollback rollback = rollback(task, s, attempt, log);
     String message = died + "; after restart verify did not pass" + rollbackSentence(rollback);
-    List<String> asked =
-        escalations.deploymentFailed(task, message, log, rollback == Outcome.Rollback.FAILED);
+    List<String> asked = escalations.deploymentFailed(task, message, log, rollback.unsafe());
     finish(
         task,
         started,
@@ -215,12 +230,37 @@ final class TaskExecution {
       return Outcome.blocked(lookup.problem());
     }
     Section s = lookup.section().get();
+    Optional<TaskEnvironmentException> problem = payloadProblem(task, s);
+    if (problem.isPresent()) {
+      return unusable(problem.get());
+    }
     GateStep.Result gate = gates.check(task, s, lookup.runbook().orElseThrow(), read);
     if (gate.held().isPresent()) {
       return gate.held().get();
     }
     Outcome outcome = deploy(task, s);
     return gate.json().map(json -> outcome.with("gates", json)).orElse(outcome);
+  }
+
+  /**
+   * Why the task's data cannot reach its steps, found before any step runs: payload keys that
+   * clash, or variables too large for the kernel.
+   */
+  private Optional<TaskEnvironmentException> payloadProblem(Task task, Section s)
+      throws IOException {
+    try {
+      environment(task, s, 1, logFile(task, 1));
+      return Optional.empty();
+    } catch (TaskEnvironmentException e) {
+      return Optional.of(e);
+    }
+  }
+
+  /** Clashing keys block the task until an agent fixes it; a payload too large fails it. */
+  private static Outcome unusable(TaskEnvironmentException e) {
+    return e.kind() == TaskEnvironmentException.Kind.TOO_LARGE
+        ? Outcome.failed(e.getMessage(), 0, null, Outcome.Rollback.NONE)
+        : Outcome.blocked("Blocked: " + e.getMessage() + ", then set the task back to pending.");
   }
 
   private Outcome deploy(Task task, Section s) throws IOException {
@@ -278,8 +318,7 @@ final class TaskExecution {
             + last.describe()
             + rollbackSentence(rollback);
     Outcome failed = Outcome.failed(message, attempts, log, rollback);
-    List<String> asked =
-        escalations.deploymentFailed(task, message, log, rollback == Outcome.Rollback.FAILED);
+    List<String> asked = escalations.deploymentFailed(task, message, log, rollback.unsafe());
     return failed.with("follow_ups", Json.MAPPER.valueToTree(asked));
   }
 
@@ -305,6 +344,9 @@ final class TaskExecution {
       case NONE -> "; the runbook has no rollback for it.";
       case DONE -> "; rolled back.";
       case FAILED -> "; the rollback failed too, so the environment may be in an unknown state.";
+      case NOT_STARTED ->
+          "; its rollback could not start, so nothing was rolled back and the environment may be"
+              + " in an unknown state.";
     };
   }
 
@@ -315,9 +357,13 @@ final class TaskExecution {
       return Outcome.Rollback.NONE;
     }
     LOG.warn("{}: rolling back", shown(task));
-    return runPhase(task, s, Phase.ROLLBACK, attempt, log, new StopSignal()) == null
-        ? Outcome.Rollback.DONE
-        : Outcome.Rollback.FAILED;
+    Failure failure = runPhase(task, s, Phase.ROLLBACK, attempt, log, new StopSignal());
+    if (failure == null) {
+      return Outcome.Rollback.DONE;
+    }
+    // A rollback whose first step could not even start changed nothing: none was performed.
+    boolean nothingRan = !failure.result().started() && failure.step().index() == 1;
+    return nothingRan ? Outcome.Rollback.NOT_STARTED : Outcome.Rollback.FAILED;
   }
 
   /** Waits out a backoff; true when a stop was requested meanwhile. */
@@ -386,18 +432,7 @@ final class TaskExecution {
   private Failure runPhase(
       Task task, Section s, Phase phase, int attempt, Path log, StopSignal signal)
       throws IOException {
-    Map<String, String> extra = new LinkedHashMap<>();
-    extra.put("DEVOPS_STATE_DIR", runbookStateDir.toAbsolutePath().toString());
-    extra.put("RUNBOOK_DIR", config.runbook().toAbsolutePath().getParent().toString());
-    extra.put("TASK_LOG", log.toAbsolutePath().toString());
-    Map<String, String> env =
-        TaskEnvironment.of(
-            task.id(),
-            task.text("type"),
-            attempt,
-            task.json().path("payload"),
-            s.settings(),
-            extra);
+    Map<String, String> env = environment(task, s, attempt, log);
     for (Step step : s.steps(phase)) {
       journal.stepStart(task.id(), attempt, step.name());
       LOG.info("{}: {} started (attempt {})", shown(task), step.name(), attempt);
@@ -431,16 +466,20 @@ final class TaskExecution {
       if (!r.ok()) {
         Redactor redactor = Redactor.of(env, s.settings().redact());
         return new Failure(
-            step,
-            new StepResult(
-                r.exitCode(),
-                r.duration(),
-                r.timedOut(),
-                r.stopped(),
-                redactor.redact(r.lastLine() == null ? "" : r.lastLine())));
+            step, r.withLastLine(redactor.redact(r.lastLine() == null ? "" : r.lastLine())));
       }
     }
     return null;
+  }
+
+  private Map<String, String> environment(Task task, Section s, int attempt, Path log)
+      throws TaskEnvironmentException {
+    Map<String, String> extra = new LinkedHashMap<>();
+    extra.put("DEVOPS_STATE_DIR", runbookStateDir.toAbsolutePath().toString());
+    extra.put("RUNBOOK_DIR", config.runbook().toAbsolutePath().getParent().toString());
+    extra.put("TASK_LOG", log.toAbsolutePath().toString());
+    return TaskEnvironment.of(
+        task.id(), task.text("type"), attempt, task.json().path("payload"), s.settings(), extra);
   }
 
   private void journalProcess(Task task, Step step, ProcessHandle process) {
@@ -504,7 +543,8 @@ final class TaskExecution {
     ObjectNode info = result.putObject("deployment_info");
     TaskType type = TaskType.of(task.text("type"));
     outcome.url().ifPresent(url -> info.put(type.urlKey(), url));
-    info.put("rollback_performed", outcome.rollback() != Outcome.Rollback.NONE);
+    info.put("rollback_performed", outcome.rollback().performed());
+    info.put("rollback", outcome.rollback().wireName());
     result.setAll(outcome.extra());
     String status = outcome.status(type).wireName();
     Map<String, Object> fields = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Property-based fuzzing of the runbook parser: runbooks put together from random fragments
  * (headings of levels 1–4, fenced blocks with any info string, settings lines, random bytes, CRLF,
- * BOM, unterminated fences), sometimes with a {@code deployment-*.md} beside them. {@link
- * Runbook#load} either returns or throws an IOException (RunbookException) whose message is one
- * line starting with the path of the file at fault; nothing else, and no hang.
+ * BOM, unterminated fences), sometimes with a further runbook file. {@link Runbook#load} either
+ * returns or throws an IOException (RunbookException) whose message is one line starting with the
+ * path of the file at fault; nothing else, and no hang.
  */
 class RunbookFuzzTest {
   private static final int CI_CASES = 1_000;
@@ -113,7 +114,7 @@ class RunbookFuzzTest {
   private void oneCase(long seed) throws Exception {
     Random r = new Random(seed);
     Path main = dir.resolve("deployment.md");
-    Path sibling = dir.resolve("deployment-extra.md");
+    Path sibling = dir.resolve("extra.md");
     byte[] text = runbook(r);
     Files.write(main, text);
     byte[] other = null;
@@ -124,13 +125,13 @@ class RunbookFuzzTest {
       Files.deleteIfExists(sibling);
     }
     try {
-      Runbook.load(main);
+      Runbook.load(main, other == null ? List.of() : List.of(sibling));
     } catch (IOException e) {
       String m = e.getMessage();
       String shown =
           "\n--- deployment.md ---\n"
               + Fuzz.show(text)
-              + (other == null ? "" : "\n--- deployment-extra.md ---\n" + Fuzz.show(other));
+              + (other == null ? "" : "\n--- extra.md ---\n" + Fuzz.show(other));
       assertTrue(Fuzz.oneLine(m), "message is not one line: " + m + shown);
       assertTrue(
           m.startsWith(main + ":") || other != null && m.startsWith(sibling + ":"),

@@ -1,5 +1,6 @@
 package dev.taskboard.devops.runbook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,6 +70,37 @@ class LeftoverStepTest {
 
       assertTrue(step.waitFor(30, TimeUnit.SECONDS), "the step was killed");
       background.onExit().get(30, TimeUnit.SECONDS); // killed with its group, then reaped
+    } finally {
+      step.destroyForcibly();
+    }
+  }
+
+  /** What the dead worker's step started through setsid was re-parented: its marker finds it. */
+  @Test
+  void killLeftover_stepStillRunning_killsWhatItStartedThroughSetsid() throws Exception {
+    Path orphan = Steps.fifo(dir.resolve("orphan"));
+    String u = Steps.unique();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "setsid",
+            "sh",
+            "-c",
+            "( setsid sh -c 'echo $$ > \"$0\"; exec sleep \"1000.$U\"' \"$0\" & ); read p < \"$0\";"
+                + " echo $p; exec sleep \"1000.$U\"",
+            orphan.toString());
+    pb.environment().put("U", u);
+    pb.environment().put(ProcessTree.MARKER, ProcessTree.newMarker());
+    Process step = pb.start();
+    try {
+      long stray = firstLine(step);
+      Instant started = step.toHandle().info().startInstant().orElseThrow();
+
+      assertTrue(StepRunner.killLeftover(step.pid(), started));
+
+      assertTrue(step.waitFor(30, TimeUnit.SECONDS), "the step was killed");
+      assertEquals(List.of(), Steps.stillRunning(List.of(stray), Duration.ofSeconds(20)));
+      assertEquals(
+          List.of(), Steps.stillRunning(Steps.runningWith("1000." + u), Duration.ofSeconds(20)));
     } finally {
       step.destroyForcibly();
     }

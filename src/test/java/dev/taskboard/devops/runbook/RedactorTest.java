@@ -66,6 +66,15 @@ class RedactorTest {
   }
 
   @Test
+  void redact_masksAMultiLineSecretWhole_withAnyLineEnds() {
+    Redactor r = Redactor.of(Map.of("SSH_KEY", "BEGIN\nab\nEND"), Set.of());
+
+    assertEquals("x *** y", r.redact("x BEGIN\nab\nEND y"));
+    assertEquals("x *** y", r.redact("x BEGIN\r\nab\r\nEND y"));
+    assertEquals("x *** y", r.redact("x BEGIN\rab\rEND y"));
+  }
+
+  @Test
   void redact_withoutSecrets_changesNothing() {
     assertEquals(
         "plain $1 text", Redactor.of(Map.of("HOME", "/root"), Set.of()).redact("plain $1 text"));

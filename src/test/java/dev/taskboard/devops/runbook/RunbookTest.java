@@ -2,18 +2,26 @@ package dev.taskboard.devops.runbook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunbookTest {
@@ -227,7 +235,7 @@ class RunbookTest {
   }
 
   @Test
-  void siblingFiles_addSections_withTheirOwnDefaultsOnTop() throws IOException {
+  void moreFiles_addSections_withTheirOwnDefaultsOnTop() throws IOException {
     Path main =
         runbook(
             "## defaults",
@@ -242,7 +250,7 @@ class RunbookTest {
             "```");
     Path canary =
         write(
-            "deployment-canary.md",
+            "canary.md",
             "## defaults",
             "```settings",
             "timeout: 20s",
@@ -252,9 +260,8 @@ class RunbookTest {
             "```sh",
             "echo canary",
             "```");
-    write("deployment-notes.txt", "## deployment_ignored");
 
-    Runbook runbook = Runbook.load(main);
+    Runbook runbook = Runbook.load(main, List.of(canary));
 
     assertEquals(List.of(main, canary), runbook.files());
     Section c = runbook.section("deployment_canary").orElseThrow();
@@ -266,19 +273,56 @@ class RunbookTest {
         runbook.section("deployment_staging").orElseThrow().settings().timeout());
   }
 
+  /** Agents can write files beside the runbook: such a file must not add commands. */
+  @Test
+  void fileBesideTheRunbook_addsNoSteps_andCannotBeChosen() throws IOException {
+    Path main = runbook("## deployment_staging", "### deploy", "```sh", "echo main", "```");
+    write("deployment-evil.md", "## deployment_evil", "### deploy", "```sh", "touch pwned", "```");
+    write(
+        "deployment-staging.md",
+        "## deployment_production",
+        "### deploy",
+        "```sh",
+        "touch pwned",
+        "```");
+
+    Runbook runbook = Runbook.load(main);
+
+    assertEquals(List.of(main), runbook.files());
+    assertEquals(List.of("deployment_staging"), names(runbook));
+    assertThrows(
+        RunbookException.class, () -> runbook.section("deployment_evil", "deployment-evil.md"));
+  }
+
+  @Test
+  void moreFiles_withTheSameFileName_areRefused() throws IOException {
+    Path main = runbook("## deployment_staging", "### deploy", "```sh", "true", "```");
+    Path other = Files.createDirectory(dir.resolve("other")).resolve("deployment.md");
+    Files.writeString(other, "## deployment_canary\n### deploy\n```sh\ntrue\n```\n");
+
+    RunbookException e =
+        assertThrows(RunbookException.class, () -> Runbook.load(main, List.of(other)));
+
+    assertEquals(
+        other
+            + ": has the same file name as the runbook file "
+            + main
+            + "; a task chooses a runbook file by its name, so give each a name of its own",
+        e.getMessage());
+  }
+
   @Test
   void sectionDefinedInTwoFiles_isRefusedNamingBothPlaces() throws IOException {
     Path main = runbook("## deployment_staging", "### deploy", "```sh", "true", "```");
-    Path other =
-        write(
-            "deployment-extra.md", "", "## deployment_staging", "### deploy", "```sh", "x", "```");
+    Path other = write("extra.md", "", "## deployment_staging", "### deploy", "```sh", "x", "```");
 
     assertEquals(
         other
             + ":2:1: section deployment_staging is already defined at "
             + main
             + ":1; keep one of them",
-        error(main));
+        assertThrows(RunbookException.class, () -> Runbook.load(main, List.of(other)))
+            .getMessage());
   }
 
   @Test
@@ -459,14 +503,13 @@ class RunbookTest {
   void payloadRunbookChoice_acceptsOnlyLoadedFileNames() throws IOException {
     Path main = runbook("## deployment_staging", "### deploy", "```sh", "echo main", "```");
     Path canary =
-        write(
-            "deployment-canary.md", "## deployment_canary", "### deploy", "```sh", "echo c", "```");
-    Runbook runbook = Runbook.load(main);
+        write("canary.md", "## deployment_canary", "### deploy", "```sh", "echo c", "```");
+    write("deployment-beside.md", "## deployment_beside", "### deploy", "```sh", "x", "```");
+    Runbook runbook = Runbook.load(main, List.of(canary));
 
-    assertEquals(
-        canary, runbook.section("deployment_canary", "deployment-canary.md").orElseThrow().file());
+    assertEquals(canary, runbook.section("deployment_canary", "canary.md").orElseThrow().file());
     assertEquals(main, runbook.section("deployment_staging", "deployment.md").orElseThrow().file());
-    assertEquals(Optional.empty(), runbook.section("deployment_staging", "deployment-canary.md"));
+    assertEquals(Optional.empty(), runbook.section("deployment_staging", "canary.md"));
     assertEquals(main, runbook.section("deployment_staging", null).orElseThrow().file());
     assertEquals(main, runbook.section("deployment_staging", "").orElseThrow().file());
 
@@ -477,6 +520,9 @@ class RunbookTest {
             "../deployment.md",
             "./deployment.md",
             dir.resolve("deployment.md").toString(),
+            "deployment-beside.md",
+            "Canary.md",
+            "canary.md ",
             "deployment-missing.md")) {
       RunbookException e =
           assertThrows(RunbookException.class, () -> runbook.section("deployment_staging", bad));
@@ -484,8 +530,8 @@ class RunbookTest {
           main
               + ": the task chose runbook '"
               + bad
-              + "', which is not a runbook file beside this one; name one of deployment.md,"
-              + " deployment-canary.md (a file name, without any directory)",
+              + "', which is not one of the worker's runbook files; name one of deployment.md,"
+              + " canary.md (a file name, without any directory)",
           e.getMessage());
     }
   }
@@ -523,5 +569,95 @@ class RunbookTest {
     Files.write(file, new byte[] {'#', ' ', (byte) 0xC3, (byte) 0x28});
 
     assertEquals(file + ": is not UTF-8 text; save it as UTF-8", error(file));
+  }
+
+  @Test
+  void digest_isSha256OfTheFilesNamesAndBytes_lengthPrefixed() throws Exception {
+    Path main = dir.resolve("deployment.md");
+    byte[] mainBytes =
+        "\uFEFF## deployment_staging\r\n### deploy\r\n```sh\r\ntrue\r\n```\r\n"
+            .getBytes(StandardCharsets.UTF_8);
+    Files.write(main, mainBytes);
+    Path canary = write("canary.md", "## deployment_canary", "### deploy", "```sh", "x", "```");
+
+    String digest = Runbook.load(main, List.of(canary)).digest();
+
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    for (byte[] part :
+        List.of(
+            "deployment.md".getBytes(StandardCharsets.UTF_8),
+            mainBytes,
+            "canary.md".getBytes(StandardCharsets.UTF_8),
+            Files.readAllBytes(canary))) {
+      sha256.update(ByteBuffer.allocate(8).putLong(part.length).array());
+      sha256.update(part);
+    }
+    assertEquals("sha256:" + HexFormat.of().formatHex(sha256.digest()), digest);
+  }
+
+  @Test
+  void digest_changesWithAnyByte_andContentsMovedBetweenFilesDoNotCollide() throws IOException {
+    String section = "## deployment_staging\n### deploy\n```sh\ntrue\n```\n";
+    Path main = Files.writeString(dir.resolve("deployment.md"), section + "# a");
+    Path more = Files.writeString(dir.resolve("more.md"), "b\n");
+    String first = Runbook.load(main, List.of(more)).digest();
+
+    Files.writeString(main, section + "# ");
+    Files.writeString(more, "ab\n");
+    String moved = Runbook.load(main, List.of(more)).digest();
+    Files.writeString(main, section + "# a");
+    Files.writeString(more, "c\n");
+    String changed = Runbook.load(main, List.of(more)).digest();
+    Files.writeString(more, "b\n");
+
+    assertTrue(first.matches("sha256:[0-9a-f]{64}"), first);
+    assertEquals(first, Runbook.load(main, List.of(more)).digest());
+    assertNotEquals(first, moved);
+    assertNotEquals(first, changed);
+    assertNotEquals(first, Runbook.load(main).digest());
+  }
+
+  /** A plain open of a FIFO blocks, deaf to interrupts: the worker would hang for good. */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void fifoAsTheRunbook_isRefusedInsteadOfHanging() throws Exception {
+    Path fifo = Steps.fifo(dir.resolve("deployment.md"));
+
+    assertEquals(
+        fifo + ": is a FIFO, not a regular file; replace it with a regular file", error(fifo));
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void fifoAsAFurtherRunbookFile_isRefusedInsteadOfHanging() throws Exception {
+    Path main = runbook("## deployment_staging", "### deploy", "```sh", "true", "```");
+    Path fifo = Steps.fifo(dir.resolve("canary.md"));
+
+    assertEquals(
+        fifo + ": is a FIFO, not a regular file; replace it with a regular file",
+        assertThrows(RunbookException.class, () -> Runbook.load(main, List.of(fifo))).getMessage());
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void deviceAsTheRunbook_isRefusedWithoutReadingIt() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("deployment.md"), Path.of("/dev/zero"));
+
+    assertEquals(
+        link + ": is a character device, not a regular file; replace it with a regular file",
+        error(link));
+  }
+
+  @Test
+  void runbookOverTheSizeLimit_isRefused() throws IOException {
+    Path file = dir.resolve("deployment.md");
+    Files.write(file, new byte[(int) RunbookParser.MAX_BYTES + 1]);
+
+    assertEquals(
+        file + ": is 4194305 bytes, over the limit of 4194304 bytes; make it smaller", error(file));
+  }
+
+  private static List<String> names(Runbook runbook) {
+    return runbook.sections().stream().map(Section::name).toList();
   }
 }

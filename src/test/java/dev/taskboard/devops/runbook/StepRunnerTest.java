@@ -174,6 +174,41 @@ class StepRunnerTest {
     assertFalse(text.contains("pw@db"));
   }
 
+  /** The pump cuts lines at 64 KiB: a secret across the cut used to reach the log in halves. */
+  @Test
+  void run_secretAcrossTheCutOfAnOverLongLine_isRedacted() throws Exception {
+    Step step = sh("head -c 65530 /dev/zero | tr '\\0' x\nprintf '%s\\n' \"$API_TOKEN\"");
+
+    StepResult r = run(step, settings(dir), Map.of("API_TOKEN", "tok-1234567890abcdef"));
+
+    assertTrue(r.ok(), r.toString());
+    String text = logText();
+    assertTrue(text.contains("x".repeat(65530) + "***\n"), "the masked line is missing");
+    for (String half : List.of("tok-12", "1234567890", "90abcdef")) {
+      assertFalse(text.contains(half), half + " reached the log");
+    }
+  }
+
+  /** A carriage return used to end a line before redaction, cutting a secret that holds one. */
+  @Test
+  void run_secretHoldingACarriageReturn_orPrintedWithCrlf_isRedacted() throws Exception {
+    Step step =
+        sh(
+            "printf 'a %s b\\n' \"$DB_PASSWORD\"\n"
+                + "printf 'MIIEowIBAAKCAQEA\\r\\nq7\\r\\n'\n"
+                + "printf 'last %s\\n' \"$DB_PASSWORD\"");
+
+    StepResult r =
+        run(
+            step,
+            settings(dir),
+            Map.of("DB_PASSWORD", "k9\rZq7w-secret", "SSH_KEY", "MIIEowIBAAKCAQEA\nq7"));
+
+    List<String> lines = Files.readAllLines(log()).subList(1, 4);
+    assertEquals(List.of("a *** b", "***", "last ***"), lines);
+    assertEquals("last ***", r.lastLine());
+  }
+
   @Test
   void run_timeout_killsTheWholeProcessTree() throws Exception {
     Step step = sh("sh -c 'sleep 300 & echo $! > child.pid; wait'");
@@ -188,6 +223,78 @@ class StepRunnerTest {
     assertTrue(
         goneWithin(grandchild, Duration.ofSeconds(20)), "grandchild " + grandchild + " still runs");
     assertTrue(logText().contains("== deploy#1 timed out after 1.500s; killed its process tree"));
+  }
+
+  /** Re-parented at once: neither the step's group nor its descendants hold it any more. */
+  @Test
+  void run_timeout_killsWhatTheStepStartedThroughSetsid() throws Exception {
+    String u = Steps.unique();
+    fifo(dir.resolve("orphan"));
+    Step step =
+        sh(
+            "( setsid sh -c 'echo $$ > orphan; exec sleep \"1000.$U\"' & )\n"
+                + "read pid < orphan\n"
+                + "echo \"$pid\" > orphan.pid\n"
+                + "sleep \"1000.$U\"");
+
+    StepResult r = run(step, settings(dir, Duration.ofSeconds(3), Duration.ZERO), Map.of("U", u));
+
+    assertTrue(r.timedOut());
+    long stray = pidIn(dir.resolve("orphan.pid"));
+    assertEquals(List.of(), Steps.stillRunning(List.of(stray), Duration.ofSeconds(20)));
+    assertEquals(
+        List.of(), Steps.stillRunning(Steps.runningWith("1000." + u), Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void run_stop_killsDoubleForksAndNohupAfterSetsid_whereverTheyWereReparented() throws Exception {
+    String u = Steps.unique();
+    Files.writeString(dir.resolve("orphan.sh"), "echo $$ > \"$1\"\nexec sleep \"1000.$U\"\n");
+    for (String name : List.of("p1", "p2", "p3", "ready")) {
+      fifo(dir.resolve(name));
+    }
+    Step step =
+        sh(
+            "( setsid sh orphan.sh p1 & )\n"
+                + "( setsid sh -c '( sh orphan.sh p2 & ); exec sleep \"1000.$U\"' & )\n"
+                + "setsid sh -c 'nohup sh orphan.sh p3 >/dev/null 2>&1 &'\n"
+                + "read a < p1\nread b < p2\nread c < p3\n"
+                + "echo \"$a $b $c\" > ready\n"
+                + "sleep \"1000.$U\"");
+    StopSignal stop = new StopSignal();
+    CompletableFuture<StepResult> running =
+        runAsync(step, settings(dir, Duration.ofMinutes(5), Duration.ZERO), Map.of("U", u), stop);
+    List<Long> strays =
+        java.util.Arrays.stream(Files.readString(dir.resolve("ready")).strip().split(" "))
+            .map(Long::parseLong)
+            .toList();
+    assertEquals(3, Steps.runningWith("1000." + u).stream().filter(strays::contains).count());
+
+    stop.request();
+    StepResult r = running.get(60, TimeUnit.SECONDS);
+
+    assertTrue(r.stopped());
+    assertEquals(List.of(), Steps.stillRunning(strays, Duration.ofSeconds(20)));
+    assertEquals(
+        List.of(), Steps.stillRunning(Steps.runningWith("1000." + u), Duration.ofSeconds(20)));
+  }
+
+  /** Only a timeout or a stop kills what a step started: a service left on purpose stays. */
+  @Test
+  void run_successfulStep_leavesItsSetsidNohupServiceRunning() throws Exception {
+    String u = Steps.unique();
+    Step step =
+        sh("setsid nohup sleep \"1000.$U\" >/dev/null 2>&1 &\necho $! > service.pid\necho ok");
+    long service = -1;
+    try {
+      StepResult r = run(step, settings(dir), Map.of("U", u));
+      service = pidIn(dir.resolve("service.pid"));
+
+      assertTrue(r.ok());
+      assertEquals(List.of(service), Steps.runningWith("1000." + u));
+    } finally {
+      Steps.kill(service);
+    }
   }
 
   @Test
@@ -342,6 +449,63 @@ class StepRunnerTest {
   }
 
   @Test
+  void run_givesThePayloadInAPrivateFile_removedWhenTheStepEnds() throws Exception {
+    String payload = "{\"release\":\"1.4.0\",\"notes\":\"a\\nb\"}";
+    Step step =
+        sh(
+            "printf '%s\\n' \"$TASK_PAYLOAD_FILE\" > where\n"
+                + "cat \"$TASK_PAYLOAD_FILE\" > seen.json\n"
+                + "stat -c '%a %U' \"$TASK_PAYLOAD_FILE\" \"$(dirname \"$TASK_PAYLOAD_FILE\")\"");
+
+    StepResult r = run(step, settings(dir), Map.of("TASK_PAYLOAD", payload));
+
+    assertTrue(r.ok(), r.toString());
+    assertEquals(payload, Files.readString(dir.resolve("seen.json")));
+    List<String> modes = Files.readAllLines(log()).subList(1, 3);
+    String user = System.getProperty("user.name");
+    assertEquals(List.of("600 " + user, "700 " + user), modes);
+    Path file = Path.of(Files.readString(dir.resolve("where")).strip());
+    assertFalse(Files.exists(file), file + " is left");
+    assertFalse(Files.exists(file.getParent()), file.getParent() + " is left");
+  }
+
+  @Test
+  void run_withoutATaskPayload_setsNoPayloadFile() throws Exception {
+    StepResult r = run(sh("echo \"${TASK_PAYLOAD_FILE:-none}\""), settings(dir), Map.of());
+
+    assertEquals("none", r.lastLine());
+  }
+
+  @Test
+  void run_reportsWhetherTheStepStarted() throws Exception {
+    assertTrue(run(sh("exit 3"), settings(dir), Map.of()).started());
+    assertFalse(run(sh("true"), settings(dir.resolve("missing")), Map.of()).started());
+  }
+
+  /** execve refuses such an environment: nothing starts, and the result says so. */
+  @Test
+  void run_variableOverTheKernelLimit_doesNotStart_andNamesIt() throws Exception {
+    StepResult r =
+        run(sh("touch ran"), settings(dir), Map.of("TASK_PAYLOAD_NOTES", "n".repeat(200_000)));
+
+    assertFalse(r.started());
+    assertEquals(StepResult.CANNOT_START, r.exitCode());
+    assertTrue(r.lastLine().startsWith("TASK_PAYLOAD_NOTES would be 200020 bytes"), r.lastLine());
+    assertFalse(Files.exists(dir.resolve("ran")));
+  }
+
+  /** The limit is the kernel's own: a variable just at it still reaches the step. */
+  @Test
+  void run_variableJustAtTheKernelLimit_reachesTheStep() throws Exception {
+    String value = "v".repeat(EnvironmentLimits.MAX_VARIABLE - "BIG=".length() - 1);
+
+    StepResult r = run(sh("printf '%s\\n' \"${#BIG}\""), settings(dir), Map.of("BIG", value));
+
+    assertTrue(r.ok(), r.toString());
+    assertEquals(Integer.toString(value.length()), r.lastLine());
+  }
+
+  @Test
   void run_veryLongOutputLines_areCutIntoPieces() throws Exception {
     StepResult r =
         run(sh("head -c 200000 /dev/zero | tr '\\0' 'x'\necho"), settings(dir), Map.of());
@@ -353,12 +517,17 @@ class StepRunnerTest {
   }
 
   private CompletableFuture<StepResult> runAsync(Step step, Settings settings, StopSignal stop) {
+    return runAsync(step, settings, Map.of(), stop);
+  }
+
+  private CompletableFuture<StepResult> runAsync(
+      Step step, Settings settings, Map<String, String> env, StopSignal stop) {
     CompletableFuture<StepResult> result = new CompletableFuture<>();
     Thread t =
         new Thread(
             () -> {
               try {
-                result.complete(runner.run(step, settings, Map.of(), log(), stop));
+                result.complete(runner.run(step, settings, env, log(), stop));
               } catch (Exception | Error e) {
                 result.completeExceptionally(e);
               }

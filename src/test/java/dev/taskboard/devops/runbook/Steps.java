@@ -1,13 +1,17 @@
 package dev.taskboard.devops.runbook;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Small builders for steps and settings in tests, and a way to see a process gone. */
 final class Steps {
@@ -60,6 +64,57 @@ final class Steps {
     } catch (IOException e) {
       return true;
     }
+  }
+
+  /**
+   * The processes (not zombies) whose command line holds {@code token}, e.g. a {@code sleep
+   * 1000.<digits>} no other process runs.
+   */
+  static List<Long> runningWith(String token) {
+    byte[] wanted = token.getBytes(StandardCharsets.UTF_8);
+    List<Long> found = new ArrayList<>();
+    try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+      for (ProcessHandle p : all.toList()) {
+        try {
+          byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+          if (indexOf(cmdline, wanted) >= 0 && !zombie(p.pid())) {
+            found.add(p.pid());
+          }
+        } catch (IOException gone) {
+          // exited meanwhile
+        }
+      }
+    }
+    return found;
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part) {
+    outer:
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (bytes[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** Waits (bounded) for each of {@code pids} to be gone; those still running. */
+  static List<Long> stillRunning(List<Long> pids, Duration bound) throws InterruptedException {
+    List<Long> running = new ArrayList<>();
+    for (long pid : pids) {
+      if (!goneWithin(pid, bound)) {
+        running.add(pid);
+      }
+    }
+    return running;
+  }
+
+  /** A number no other process's command line holds, for {@code sleep 1000.<unique>}. */
+  static String unique() {
+    return ProcessHandle.current().pid() + "" + Math.abs(System.nanoTime());
   }
 
   static void kill(long pid) {

@@ -4,6 +4,7 @@ import static dev.taskboard.devops.runbook.Steps.settings;
 import static dev.taskboard.devops.runbook.Steps.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +51,7 @@ class TaskEnvironmentTest {
             "TASK_TYPE",
             "TASK_ATTEMPT",
             "TASK_PAYLOAD",
+            "TASK_RELEASE",
             "TASK_PAYLOAD_RELEASE",
             "TASK_PAYLOAD_BREAK_HEALTH_CHECK",
             "TASK_PAYLOAD_REPLICAS",
@@ -63,6 +65,7 @@ class TaskEnvironmentTest {
     assertEquals("deployment_staging", env.get("TASK_TYPE"));
     assertEquals("2", env.get("TASK_ATTEMPT"));
     assertEquals(Json.compact(payload), env.get("TASK_PAYLOAD"));
+    assertEquals("1.4.0", env.get("TASK_RELEASE"));
     assertEquals("1.4.0", env.get("TASK_PAYLOAD_RELEASE"));
     assertEquals("true", env.get("TASK_PAYLOAD_BREAK_HEALTH_CHECK"));
     assertEquals("3", env.get("TASK_PAYLOAD_REPLICAS"));
@@ -74,27 +77,172 @@ class TaskEnvironmentTest {
   }
 
   @Test
-  void of_sanitisesFieldNames_andTheFirstOfCollidingNamesWins() throws Exception {
+  void of_exportsOnlyPlainAsciiKeys_othersReachStepsInThePayloadOnly() throws Exception {
     JsonNode payload =
         Json.parse(
-            "{\"target-env\":\"first\",\"TARGET_ENV\":\"second\",\"target.env\":\"third\","
-                + "\"größe\":\"x\",\"a b$c\":\"y\",\"nul\":\"a\\u0000b\"}");
+            "{\"target-env\":\"a\",\"target.env\":\"b\",\"gr\u00f6\u00dfe\":\"c\","
+                + "\"\u017Fecret\":\"d\",\"a b$c\":\"e\",\"\":\"f\",\"Mixed_Case9\":\"g\","
+                + "\"nul\":\"a\\u0000b\"}");
 
     Map<String, String> env = TaskEnvironment.of("T-1", "t", 1, payload, PLAIN, Map.of());
 
-    assertEquals("first", env.get("TASK_PAYLOAD_TARGET_ENV"));
-    assertEquals("x", env.get("TASK_PAYLOAD_GR_SSE"));
-    assertEquals("y", env.get("TASK_PAYLOAD_A_B_C"));
+    assertEquals(
+        List.of("TASK_PAYLOAD_MIXED_CASE9", "TASK_PAYLOAD_NUL"),
+        env.keySet().stream().filter(k -> k.startsWith("TASK_PAYLOAD_")).toList());
+    assertEquals("g", env.get("TASK_PAYLOAD_MIXED_CASE9"));
     assertEquals("ab", env.get("TASK_PAYLOAD_NUL"));
-    assertEquals("R_1_0", TaskEnvironment.sanitize("r-1.0"));
+    assertEquals(Json.compact(payload), env.get("TASK_PAYLOAD"));
   }
 
   @Test
-  void of_withoutPayload_givesAnEmptyObject() {
+  void of_keysMappingToOneVariable_areRefused() throws Exception {
+    for (String[] c :
+        List.of(
+            new String[] {"release", "RELEASE", "TASK_PAYLOAD_RELEASE"},
+            new String[] {"Target_Env", "TARGET_ENV", "TASK_PAYLOAD_TARGET_ENV"},
+            new String[] {"x", "X", "TASK_PAYLOAD_X"})) {
+      JsonNode payload = Json.MAPPER.createObjectNode().put(c[0], "1").put(c[1], "2");
+
+      TaskEnvironmentException e =
+          assertThrows(
+              TaskEnvironmentException.class,
+              () -> TaskEnvironment.of("T-1", "t", 1, payload, PLAIN, Map.of()));
+
+      assertEquals(TaskEnvironmentException.Kind.AMBIGUOUS_PAYLOAD, e.kind());
+      assertEquals(
+          "payload keys " + c[0] + " and " + c[1] + " both map to " + c[2] + "; rename one",
+          e.getMessage());
+    }
+  }
+
+  /** The gates read payload.release: no other key may put another release where steps look. */
+  @Test
+  void of_anotherKeyForTheReleaseVariable_isRefused() throws Exception {
+    for (String key : List.of("Release", "RELEASE", "rElEaSe")) {
+      JsonNode payload = Json.MAPPER.createObjectNode().put(key, "6.6.6");
+
+      TaskEnvironmentException e =
+          assertThrows(
+              TaskEnvironmentException.class,
+              () -> TaskEnvironment.of("T-1", "t", 1, payload, PLAIN, Map.of()));
+
+      assertEquals(
+          "payload key "
+              + key
+              + " maps to TASK_PAYLOAD_RELEASE, which carries payload.release (the release the"
+              + " gates check); rename it to release or to another name",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void of_keyForThePayloadFileVariable_isRefused() {
+    JsonNode payload = Json.MAPPER.createObjectNode().put("file", "/etc/passwd");
+
+    TaskEnvironmentException e =
+        assertThrows(
+            TaskEnvironmentException.class,
+            () -> TaskEnvironment.of("T-1", "t", 1, payload, PLAIN, Map.of()));
+
+    assertEquals(
+        "payload key file maps to TASK_PAYLOAD_FILE, which names the file holding the whole"
+            + " payload; rename it",
+        e.getMessage());
+  }
+
+  @Test
+  void of_taskRelease_isPayloadReleaseReadAsTheGatesReadIt() throws Exception {
+    for (String[] c :
+        List.of(
+            new String[] {"{\"release\":\"1.4.0\"}", "1.4.0"},
+            new String[] {"{\"release\":1.40}", "1.40"},
+            new String[] {"{\"release\":true}", "true"},
+            new String[] {"{\"release\":null}", ""},
+            new String[] {"{\"release\":{\"v\":1}}", ""},
+            new String[] {"{\"version\":\"1.4.0\"}", ""})) {
+      JsonNode payload = Json.parse(c[0]);
+
+      Map<String, String> env = TaskEnvironment.of("T-1", "t", 1, payload, PLAIN, Map.of());
+
+      assertEquals(c[1], env.get("TASK_RELEASE"), c[0]);
+      assertEquals(payload.path("release").asText(""), env.get("TASK_RELEASE"), c[0]);
+      if (payload.path("release").isValueNode()) {
+        assertEquals(c[1], env.get("TASK_PAYLOAD_RELEASE"), c[0]);
+      }
+    }
+  }
+
+  @Test
+  void of_releaseWithANul_isRefused() throws Exception {
+    JsonNode payload = Json.parse("{\"release\":\"1.4\\u00000\"}");
+
+    TaskEnvironmentException e =
+        assertThrows(
+            TaskEnvironmentException.class,
+            () -> TaskEnvironment.of("T-1", "t", 1, payload, PLAIN, Map.of()));
+
+    assertEquals(TaskEnvironmentException.Kind.AMBIGUOUS_PAYLOAD, e.kind());
+  }
+
+  @Test
+  void of_variableAtTheKernelLimit_isKept_oneByteMoreIsRefusedNamingIt() throws Exception {
+    int max = EnvironmentLimits.MAX_VARIABLE - "BIG=".length() - 1;
+    TaskEnvironment.of("T-1", "t", 1, null, PLAIN, Map.of("BIG", "x".repeat(max)));
+
+    TaskEnvironmentException e =
+        assertThrows(
+            TaskEnvironmentException.class,
+            () -> TaskEnvironment.of("T-1", "t", 1, null, PLAIN, Map.of("BIG", "é".repeat(max))));
+
+    assertEquals(TaskEnvironmentException.Kind.TOO_LARGE, e.kind());
+    assertEquals(
+        "BIG would be "
+            + (2 * max + 5)
+            + " bytes as NAME=value, over the kernel's limit of 131072 for one environment"
+            + " variable, so no step could start; nothing ran. Shorten it (steps read the whole"
+            + " payload from the file named by TASK_PAYLOAD_FILE)",
+        e.getMessage());
+  }
+
+  @Test
+  void of_payloadFieldOverTheKernelLimit_isRefusedBeforeAnythingRuns() throws Exception {
+    JsonNode payload = Json.MAPPER.createObjectNode().put("notes", "n".repeat(200_000));
+
+    TaskEnvironmentException e =
+        assertThrows(
+            TaskEnvironmentException.class,
+            () -> TaskEnvironment.of("T-1", "t", 1, payload, PLAIN, Map.of()));
+
+    assertEquals(TaskEnvironmentException.Kind.TOO_LARGE, e.kind());
+    assertTrue(e.getMessage().startsWith("TASK_PAYLOAD would be 200"), e.getMessage());
+    assertTrue(e.getMessage().contains("Make the payload smaller"), e.getMessage());
+  }
+
+  @Test
+  void of_environmentOverTheSafeTotal_isRefused() {
+    Map<String, String> extra = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 12; i++) {
+      extra.put("PART_" + i, "p".repeat(100_000));
+    }
+
+    TaskEnvironmentException e =
+        assertThrows(
+            TaskEnvironmentException.class,
+            () -> TaskEnvironment.of("T-1", "t", 1, null, PLAIN, extra));
+
+    assertEquals(TaskEnvironmentException.Kind.TOO_LARGE, e.kind());
+    assertTrue(
+        e.getMessage().startsWith("the steps' environment (the worker's own variables and the"),
+        e.getMessage());
+  }
+
+  @Test
+  void of_withoutPayload_givesAnEmptyObject() throws Exception {
     Map<String, String> env = TaskEnvironment.of("T-1", "t", 1, null, PLAIN, Map.of());
 
     assertEquals("{}", env.get("TASK_PAYLOAD"));
     assertFalse(env.keySet().stream().anyMatch(k -> k.startsWith("TASK_PAYLOAD_")));
+    assertEquals("", env.get("TASK_RELEASE"));
   }
 
   @Test
