@@ -213,7 +213,7 @@ final class HtmlReport {
           .append("\">")
           .append(escape(d.outcomeLabel()))
           .append("</span></td><td class=\"num\">")
-          .append(escape(d.leadTime().map(l -> Times.hours(Times.hoursOf(l))).orElse("")))
+          .append(escape(d.leadTime().map(Times::duration).orElse("")))
           .append("</td><td class=\"msg\">")
           .append(escape(shortened(d.message())))
           .append("</td></tr>\n");

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The report as one JSON object. Times are ISO-8601 UTC; durations are hours; rates and hours are
- * rounded to 4 decimals; a figure that cannot be computed (nothing measured) is {@code null}.
+ * The report as one JSON object. Times are ISO-8601 UTC; durations are hours rounded to 4 decimals
+ * and, exactly, seconds (to the millisecond); rates are rounded to 4 decimals; a figure that cannot
+ * be computed (nothing measured) is {@code null}. Fields are only ever added to this schema.
  *
  * <pre>{@code
  * {
@@ -26,7 +27,10 @@ import java.util.OptionalDouble;
  *     "change_failure_rate": 0.5,  // (failed + rolled_back) / deployments, null when 0 finished
  *     "time_to_restore_hours": {"count": 1, "median": 4.0, "p90": 4.0},
  *     "failing_since": "2026-11-10T00:00:00Z" | null,
- *     "incidents": [{"failed_at": "…", "restored_at": "…" | null, "hours": 4.0 | null}]
+ *     "incidents": [{"failed_at": "…", "restored_at": "…" | null, "hours": 4.0 | null,
+ *                    "seconds": 14400.0 | null}],
+ *     "lead_time_seconds": {"count": 3, "median": 43200.0, "p90": 66240.0},
+ *     "time_to_restore_seconds": {"count": 1, "median": 14400.0, "p90": 14400.0}
  *   }],
  *   "deployments": [{              // every outcome of a deployment_* task in the window, oldest first
  *     "task": "TASK-005", "type": "deployment_production", "environment": "production",
@@ -34,7 +38,8 @@ import java.util.OptionalDouble;
  *     "outcome": "success" | "failed" | "rolled_back" | "not_deployed",
  *     "counted": true,             // counts in the figures: not a rollback task, and deployed
  *     "rollback_performed": false, "attempts": 1,
- *     "created_at": "…" | null, "lead_time_hours": 12.0 | null, "message": "…"
+ *     "created_at": "…" | null, "lead_time_hours": 12.0 | null, "message": "…",
+ *     "lead_time_seconds": 43200.0 | null
  *   }],
  *   "warnings": ["…/journal.jsonl:14: an unreadable line was skipped (torn by a crash?)"]
  * }
@@ -88,7 +93,10 @@ final class JsonReport {
       n.put("failed_at", i.failedAt().toString());
       time(n, "restored_at", i.restoredAt());
       number(n, "hours", optional(i.timeToRestore().map(Times::hoursOf)));
+      seconds(n, "seconds", optional(i.timeToRestore().map(Times::hoursOf)));
     }
+    seconds(o.putObject("lead_time_seconds"), f.leadTime());
+    seconds(o.putObject("time_to_restore_seconds"), f.timeToRestore());
   }
 
   private static void deployment(ObjectNode o, Deployment d) {
@@ -105,12 +113,28 @@ final class JsonReport {
     time(o, "created_at", d.createdAt());
     number(o, "lead_time_hours", optional(d.leadTime().map(Times::hoursOf)));
     o.put("message", d.message());
+    seconds(o, "lead_time_seconds", optional(d.leadTime().map(Times::hoursOf)));
   }
 
   private static void hours(ObjectNode o, EnvironmentFigures.Hours h) {
     o.put("count", h.count());
     number(o, "median", h.median());
     number(o, "p90", h.p90());
+  }
+
+  private static void seconds(ObjectNode o, EnvironmentFigures.Hours h) {
+    o.put("count", h.count());
+    seconds(o, "median", h.median());
+    seconds(o, "p90", h.p90());
+  }
+
+  /** Hours as seconds, to the millisecond: what was measured, without the hours' rounding. */
+  private static void seconds(ObjectNode o, String name, OptionalDouble hours) {
+    if (hours.isPresent()) {
+      o.put(name, Math.round(hours.getAsDouble() * 3_600_000) / 1000.0);
+    } else {
+      o.putNull(name);
+    }
   }
 
   private static void time(ObjectNode o, String name, Optional<Instant> at) {

@@ -149,7 +149,7 @@ final class SvgChart {
                           + " to "
                           + Times.minutes(r)
                           + " UTC: restored after "
-                          + Times.hours(Times.hoursOf(Duration.between(i.failedAt(), r))))
+                          + Times.duration(Duration.between(i.failedAt(), r)))
               .orElse(
                   "Failing since "
                       + Times.minutes(i.failedAt())
@@ -254,7 +254,7 @@ final class SvgChart {
     if (!d.release().isEmpty()) {
       t.append(", release ").append(d.release());
     }
-    d.leadTime().ifPresent(l -> t.append(", lead time ").append(Times.hours(Times.hoursOf(l))));
+    d.leadTime().ifPresent(l -> t.append(", lead time ").append(Times.duration(l)));
     if (!d.message().isEmpty()) {
       t.append('\n').append(TextReport.clean(d.message(), 300));
     }
