@@ -5,6 +5,7 @@ import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskFilter;
 import dev.taskboard.devops.report.Deployment.Outcome;
+import dev.taskboard.devops.report.EnvironmentFigures.State;
 import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
@@ -86,8 +87,7 @@ public record DeploymentReport(
       Task task = tasks.get(e.task());
       if (task == null) {
         missing.merge(e.task(), 1, Integer::sum);
-      } else if (TaskType.of(task.text("type")).isDeployment()
-          && since.map(s -> !e.at().isBefore(s)).orElse(true)) {
+      } else if (TaskType.of(task.text("type")).isDeployment()) {
         history.add(deployment(task, e));
       }
     }
@@ -101,10 +101,14 @@ public record DeploymentReport(
     return of(history, since, clock.instant(), warnings);
   }
 
-  /** The report of these history rows (any order) as of {@code now}. */
+  /**
+   * The report of these history rows (any order) as of {@code now}: the figures of those from
+   * {@code since} on, each environment's health from all of them.
+   */
   static DeploymentReport of(
       List<Deployment> rows, Optional<Instant> since, Instant now, List<String> warnings) {
-    List<Deployment> history = rows.stream().sorted(Comparator.comparing(Deployment::at)).toList();
+    List<Deployment> all = rows.stream().sorted(Comparator.comparing(Deployment::at)).toList();
+    List<Deployment> history = all.stream().filter(d -> inWindow(d, since)).toList();
     Instant start = since.orElse(history.isEmpty() ? now : history.get(0).at());
     Window window = new Window(since, start, now);
     Map<String, List<Deployment>> byEnvironment =
@@ -113,8 +117,17 @@ public record DeploymentReport(
             .collect(
                 Collectors.groupingBy(Deployment::environment, TreeMap::new, Collectors.toList()));
     List<EnvironmentFigures> environments = new ArrayList<>();
-    byEnvironment.forEach((env, ds) -> environments.add(Figures.of(env, ds, window.days())));
+    byEnvironment.forEach(
+        (env, ds) -> {
+          State state =
+              Figures.state(all.stream().filter(d -> d.environment().equals(env)).toList());
+          environments.add(Figures.of(env, ds, state, window.days()));
+        });
     return new DeploymentReport(now, window, environments, history, warnings);
+  }
+
+  private static boolean inWindow(Deployment d, Optional<Instant> since) {
+    return since.map(s -> !d.at().isBefore(s)).orElse(true);
   }
 
   /** Whether there is nothing to report: no deployment task finished in the window. */
@@ -173,7 +186,7 @@ public record DeploymentReport(
         e.at(),
         e.status(),
         outcomeOf(e),
-        e.rollbackPerformed(),
+        e.rollback(),
         e.attempts(),
         Times.lenient(task.text("created_at")),
         e.message());
@@ -200,7 +213,7 @@ public record DeploymentReport(
     if (!e.status().equals(TaskStatus.FAILED.wireName())) {
       return Outcome.NOT_DEPLOYED;
     }
-    return e.rollbackPerformed()
+    return e.rollback() != Deployment.Rollback.NONE
         ? Outcome.ROLLED_BACK
         : e.deployStepRan() ? Outcome.FAILED : Outcome.NOT_DEPLOYED;
   }

@@ -26,11 +26,16 @@ import java.util.OptionalDouble;
  *     "lead_time_hours": {"count": 3, "median": 12.0, "p90": 18.4},
  *     "change_failure_rate": 0.5,  // (failed + rolled_back) / deployments, null when 0 finished
  *     "time_to_restore_hours": {"count": 1, "median": 4.0, "p90": 4.0},
- *     "failing_since": "2026-11-10T00:00:00Z" | null,
+ *     "failing_since": "2026-11-10T00:00:00Z" | null,  // no successful deployment since
  *     "incidents": [{"failed_at": "…", "restored_at": "…" | null, "hours": 4.0 | null,
  *                    "seconds": 14400.0 | null}],
  *     "lead_time_seconds": {"count": 3, "median": 43200.0, "p90": 66240.0},
- *     "time_to_restore_seconds": {"count": 1, "median": 14400.0, "p90": 14400.0}
+ *     "time_to_restore_seconds": {"count": 1, "median": 14400.0, "p90": 14400.0},
+ *     "state": {                   // its health now, from the whole journal
+ *       "health": "healthy" | "rolled_back" | "down" | "unknown",
+ *       "since": "…" | null,       // when it entered this health
+ *       "task": "P7" | null,       // the latest outcome that left it so
+ *       "cause": "P7 failed and its rollback failed too"}
  *   }],
  *   "deployments": [{              // every outcome of a deployment_* task in the window, oldest first
  *     "task": "TASK-005", "type": "deployment_production", "environment": "production",
@@ -39,6 +44,7 @@ import java.util.OptionalDouble;
  *     "counted": true,             // counts in the figures: not a rollback task, and deployed
  *     "rollback_performed": false, "attempts": 1,
  *     "created_at": "…" | null, "lead_time_hours": 12.0 | null, "message": "…",
+ *     "rollback": "none" | "succeeded" | "failed",  // the task's own rollback phase
  *     "lead_time_seconds": 43200.0 | null
  *   }],
  *   "warnings": ["…/journal.jsonl:14: an unreadable line was skipped (torn by a crash?)"]
@@ -97,6 +103,18 @@ final class JsonReport {
     }
     seconds(o.putObject("lead_time_seconds"), f.leadTime());
     seconds(o.putObject("time_to_restore_seconds"), f.timeToRestore());
+    state(o.putObject("state"), f.state());
+  }
+
+  private static void state(ObjectNode o, EnvironmentFigures.State s) {
+    o.put("health", s.health().wireName());
+    time(o, "since", s.since());
+    if (s.last().isPresent()) {
+      o.put("task", s.last().get().task());
+    } else {
+      o.putNull("task");
+    }
+    o.put("cause", s.cause());
   }
 
   private static void deployment(ObjectNode o, Deployment d) {
@@ -113,6 +131,7 @@ final class JsonReport {
     time(o, "created_at", d.createdAt());
     number(o, "lead_time_hours", optional(d.leadTime().map(Times::hoursOf)));
     o.put("message", d.message());
+    o.put("rollback", d.rollback().wireName());
     seconds(o, "lead_time_seconds", optional(d.leadTime().map(Times::hoursOf)));
   }
 

@@ -1,6 +1,7 @@
 package dev.taskboard.devops.report;
 
 import dev.taskboard.devops.report.Deployment.Outcome;
+import dev.taskboard.devops.report.EnvironmentFigures.Health;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -108,31 +109,19 @@ final class SvgChart {
     for (EnvironmentFigures.Incident i : f.incidents()) {
       int from = x(i.failedAt());
       int to = i.restoredAt().map(this::x).orElse(x1);
-      String title =
-          i.restoredAt()
-              .map(
-                  r ->
-                      "Failing from "
-                          + Times.minutes(i.failedAt())
-                          + " to "
-                          + Times.minutes(r)
-                          + " UTC: restored after "
-                          + Times.duration(Duration.between(i.failedAt(), r)))
-              .orElse(
-                  "Failing since "
-                      + Times.minutes(i.failedAt())
-                      + " UTC: no successful deployment since");
       out.append(
           String.format(
               Locale.ROOT,
               "<rect class=\"incident\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\""
-                  + " fill-opacity=\"0.14\"><title>%s</title></rect>\n",
+                  + " fill-opacity=\"%s\"><title>%s</title></rect>\n",
               from,
               top + 8,
               Math.max(2, to - from),
               LANE - 16,
               FAILED,
-              Html.escape(f.environment() + ": " + title)));
+              // Paler while a rollback keeps the previous release serving.
+              i.restoredAt().isEmpty() && f.state().health() != Health.DOWN ? "0.07" : "0.14",
+              Html.escape(f.environment() + ": " + incidentTitle(f, i))));
     }
     String name = TextReport.clean(f.environment(), 16);
     out.append(
@@ -144,6 +133,25 @@ final class SvgChart {
             top + LANE / 2 + 5,
             Html.escape(f.environment()),
             Html.escape(name)));
+  }
+
+  private static String incidentTitle(EnvironmentFigures f, EnvironmentFigures.Incident i) {
+    if (i.restoredAt().isPresent()) {
+      Instant r = i.restoredAt().get();
+      return "Failing from "
+          + Times.minutes(i.failedAt())
+          + " to "
+          + Times.minutes(r)
+          + " UTC: restored after "
+          + Times.duration(Duration.between(i.failedAt(), r));
+    }
+    return "No successful deployment since "
+        + Times.minutes(i.failedAt())
+        + " UTC; now "
+        + f.state().health().label()
+        + " ("
+        + f.state().cause()
+        + ")";
   }
 
   private void axis(int y) {
