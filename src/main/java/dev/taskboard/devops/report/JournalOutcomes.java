@@ -3,6 +3,7 @@ package dev.taskboard.devops.report;
 import dev.taskboard.devops.journal.JournalEvent;
 import dev.taskboard.devops.journal.JournalFile;
 import dev.taskboard.devops.report.Deployment.Rollback;
+import dev.taskboard.devops.task.TaskStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +25,14 @@ final class JournalOutcomes {
    */
   static final String ROLLBACK_FAILED =
       "; the rollback failed too, so the environment may be in an unknown state.";
+
+  /** The statuses the worker writes in an outcome. */
+  private static final Set<String> OUTCOME_STATUSES =
+      Set.of(
+          TaskStatus.DEPLOYED.wireName(),
+          TaskStatus.DONE.wireName(),
+          TaskStatus.FAILED.wireName(),
+          TaskStatus.BLOCKED.wireName());
 
   /** One outcome event, and whether a deploy step ran since the task was claimed. */
   record Event(
@@ -48,6 +58,7 @@ final class JournalOutcomes {
   static Read read(Path file) throws IOException {
     JournalFile.Read journal = JournalFile.read(file);
     List<Event> events = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(journal.warnings());
     // Tasks whose deploy phase started since their last claim (or outcome): a failure after that
     // changed the environment; one before it (a gate, a rejection, a failed pre-check) did not.
     Set<String> deploying = new HashSet<>();
@@ -57,10 +68,12 @@ final class JournalOutcomes {
       } else if (e instanceof JournalEvent.StepStarted s && s.step().startsWith("deploy#")) {
         deploying.add(e.task());
       } else if (e instanceof JournalEvent.Outcome o) {
-        events.add(event(o, deploying.remove(o.task())));
+        Event event = event(o, deploying.remove(o.task()));
+        events.add(event);
+        check(file, o, event).ifPresent(warnings::add);
       }
     }
-    return new Read(events, journal.warnings());
+    return new Read(events, warnings);
   }
 
   private static Event event(JournalEvent.Outcome o, boolean deployStepRan) {
@@ -80,5 +93,32 @@ final class JournalOutcomes {
     return o.message().strip().endsWith(ROLLBACK_FAILED) || result.strip().endsWith(ROLLBACK_FAILED)
         ? Rollback.FAILED
         : Rollback.SUCCEEDED;
+  }
+
+  /** A warning when the report has to guess what the outcome meant. */
+  private static Optional<String> check(Path file, JournalEvent.Outcome o, Event event) {
+    String where = file + ": " + TextReport.clean(o.task(), 80) + "'s outcome of " + o.at();
+    if (!OUTCOME_STATUSES.contains(o.status())) {
+      return Optional.of(
+          where
+              + " has status '"
+              + TextReport.clean(o.status(), 40)
+              + "', which the worker does not write; listed as not deployed");
+    }
+    boolean failedAfterDeploying =
+        o.status().equals(TaskStatus.FAILED.wireName()) && event.deployStepRan();
+    if (failedAfterDeploying && !hasRollbackPerformed(o)) {
+      return Optional.of(
+          where
+              + " has no result.deployment_info.rollback_performed; taken as failed without a"
+              + " rollback");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasRollbackPerformed(JournalEvent.Outcome o) {
+    return o.fields().get("result") instanceof Map<?, ?> r
+        && r.get("deployment_info") instanceof Map<?, ?> info
+        && info.get("rollback_performed") instanceof Boolean;
   }
 }
