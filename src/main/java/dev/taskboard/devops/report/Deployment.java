@@ -15,7 +15,7 @@ public record Deployment(
     Instant at,
     String status,
     Outcome outcome,
-    boolean rollbackPerformed,
+    Rollback rollback,
     int attempts,
     Optional<Instant> createdAt,
     String message) {
@@ -51,6 +51,25 @@ public record Deployment(
     }
   }
 
+  /** Whether the task's own rollback phase ran after its failure, and how it ended. */
+  public enum Rollback {
+    NONE("none"),
+    SUCCEEDED("succeeded"),
+    /** It ran and failed: the environment may be in an unknown state. */
+    FAILED("failed");
+
+    private final String wireName;
+
+    Rollback(String wireName) {
+      this.wireName = wireName;
+    }
+
+    /** The name in the JSON report. */
+    public String wireName() {
+      return wireName;
+    }
+  }
+
   public Deployment {
     Objects.requireNonNull(task, "task == null");
     Objects.requireNonNull(type, "type == null");
@@ -59,6 +78,7 @@ public record Deployment(
     Objects.requireNonNull(at, "at == null");
     Objects.requireNonNull(status, "status == null");
     Objects.requireNonNull(outcome, "outcome == null");
+    Objects.requireNonNull(rollback, "rollback == null");
     Objects.requireNonNull(createdAt, "createdAt == null");
     Objects.requireNonNull(message, "message == null");
   }
@@ -71,9 +91,24 @@ public record Deployment(
     return !TaskType.of(type).isRollback() && outcome != Outcome.NOT_DEPLOYED;
   }
 
-  /** The history's outcome column: the outcome, or that it was an explicit rollback task. */
+  /**
+   * {@code result.deployment_info.rollback_performed}: a rollback ran, whether or not it worked.
+   */
+  public boolean rollbackPerformed() {
+    return rollback != Rollback.NONE;
+  }
+
+  /**
+   * The history's outcome column: the outcome, that its rollback failed too, or that it was an
+   * explicit rollback task.
+   */
   String outcomeLabel() {
-    return TaskType.of(type).isRollback() ? "rollback task" : outcome.label();
+    if (TaskType.of(type).isRollback()) {
+      return "rollback task";
+    }
+    return outcome == Outcome.ROLLED_BACK && rollback == Rollback.FAILED
+        ? "rollback failed"
+        : outcome.label();
   }
 
   /** From the task's {@code created_at} to this outcome, for counted successes only. */

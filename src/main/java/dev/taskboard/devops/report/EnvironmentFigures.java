@@ -1,5 +1,6 @@
 package dev.taskboard.devops.report;
 
+import dev.taskboard.devops.task.TaskType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ public record EnvironmentFigures(
     Hours leadTime,
     OptionalDouble changeFailureRate,
     Hours timeToRestore,
-    List<Incident> incidents) {
+    List<Incident> incidents,
+    State state) {
 
   public EnvironmentFigures {
     Objects.requireNonNull(environment, "environment == null");
@@ -26,6 +28,7 @@ public record EnvironmentFigures(
     Objects.requireNonNull(changeFailureRate, "changeFailureRate == null");
     Objects.requireNonNull(timeToRestore, "timeToRestore == null");
     incidents = List.copyOf(incidents);
+    Objects.requireNonNull(state, "state == null");
   }
 
   /** Finished deployments: successful, failed and rolled back. */
@@ -33,12 +36,82 @@ public record EnvironmentFigures(
     return successful + failed + rolledBack;
   }
 
-  /** When the environment started failing, if no successful deployment has followed yet. */
+  /**
+   * When the open incident started: no successful deployment of a change has followed it yet. The
+   * environment may serve a healthy release all the same (its rollback worked); {@link #state()}
+   * says.
+   */
   public Optional<Instant> failingSince() {
     return incidents.stream()
         .filter(i -> i.restoredAt().isEmpty())
         .map(Incident::failedAt)
         .findFirst();
+  }
+
+  /** What an environment serves now, as its deployments left it. */
+  public enum Health {
+    /** The last deployment succeeded. */
+    HEALTHY("healthy", "healthy"),
+    /**
+     * The last deployment failed and its rollback worked, or a rollback task succeeded: the
+     * previous release serves.
+     */
+    ROLLED_BACK("rolled_back", "rolled back, healthy"),
+    /** The last deployment failed and nothing restored it: no rollback, or the rollback failed. */
+    DOWN("down", "down"),
+    /** No deployment reached a deploy step. */
+    UNKNOWN("unknown", "nothing deployed");
+
+    private final String wireName;
+    private final String label;
+
+    Health(String wireName, String label) {
+      this.wireName = wireName;
+      this.label = label;
+    }
+
+    /** The name in the JSON report and the HTML classes. */
+    public String wireName() {
+      return wireName;
+    }
+
+    /** The name people read. */
+    public String label() {
+      return label;
+    }
+  }
+
+  /**
+   * The environment's health now, from every deployment and rollback task in the journal (not only
+   * those in the window).
+   *
+   * @param since when it entered this health
+   * @param last the latest outcome that left it so
+   */
+  public record State(Health health, Optional<Instant> since, Optional<Deployment> last) {
+    static final State UNKNOWN = new State(Health.UNKNOWN, Optional.empty(), Optional.empty());
+
+    public State {
+      Objects.requireNonNull(health, "health == null");
+      Objects.requireNonNull(since, "since == null");
+      Objects.requireNonNull(last, "last == null");
+    }
+
+    /** What left it so, for people: "P7 failed and its rollback failed too". */
+    String cause() {
+      return last.map(State::cause).orElse("no deployment reached a deploy step");
+    }
+
+    private static String cause(Deployment d) {
+      if (d.outcome() == Deployment.Outcome.SUCCESS) {
+        return d.task() + (TaskType.of(d.type()).isRollback() ? " rolled it back" : " deployed");
+      }
+      return switch (d.rollback()) {
+        case NONE -> d.task() + " failed and nothing rolled it back";
+        case SUCCEEDED -> d.task() + " failed and was rolled back";
+        case FAILED -> d.task() + " failed and its rollback failed too";
+      };
+    }
   }
 
   /** How many durations were measured, and their median and 90th percentile in hours. */

@@ -1,8 +1,11 @@
 package dev.taskboard.devops.report;
 
 import dev.taskboard.devops.report.Deployment.Outcome;
+import dev.taskboard.devops.report.EnvironmentFigures.Health;
 import dev.taskboard.devops.report.EnvironmentFigures.Hours;
 import dev.taskboard.devops.report.EnvironmentFigures.Incident;
+import dev.taskboard.devops.report.EnvironmentFigures.State;
+import dev.taskboard.devops.task.TaskType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,9 +19,11 @@ final class Figures {
 
   /**
    * @param deployments the environment's history rows in the window, oldest first
+   * @param state the environment's health now
    * @param days the window's length in days
    */
-  static EnvironmentFigures of(String environment, List<Deployment> deployments, double days) {
+  static EnvironmentFigures of(
+      String environment, List<Deployment> deployments, State state, double days) {
     List<Deployment> counted = deployments.stream().filter(Deployment::counted).toList();
     int successful = count(counted, Outcome.SUCCESS);
     int failed = count(counted, Outcome.FAILED);
@@ -37,7 +42,33 @@ final class Figures {
             ? OptionalDouble.empty()
             : OptionalDouble.of((failed + rolledBack) / (double) finished),
         Hours.of(incidents.stream().flatMap(i -> i.timeToRestore().stream()).toList()),
-        incidents);
+        incidents,
+        state);
+  }
+
+  /**
+   * The health the environment's outcomes (all of them, oldest first, rollback tasks included)
+   * leave it in: each outcome that changed the environment decides; one held before any deploy step
+   * changed nothing.
+   */
+  static State state(List<Deployment> outcomes) {
+    State state = State.UNKNOWN;
+    for (Deployment d : outcomes) {
+      if (d.outcome() == Outcome.NOT_DEPLOYED) {
+        continue; // nothing was deployed: the environment is as the previous outcome left it
+      }
+      Health health = healthAfter(d);
+      Optional<Instant> since = health == state.health() ? state.since() : Optional.of(d.at());
+      state = new State(health, since, Optional.of(d));
+    }
+    return state;
+  }
+
+  private static Health healthAfter(Deployment d) {
+    if (d.outcome() == Outcome.SUCCESS) {
+      return TaskType.of(d.type()).isRollback() ? Health.ROLLED_BACK : Health.HEALTHY;
+    }
+    return d.rollback() == Deployment.Rollback.SUCCEEDED ? Health.ROLLED_BACK : Health.DOWN;
   }
 
   /**

@@ -52,6 +52,11 @@ final class HtmlReport {
         font-weight: 600; white-space: nowrap; border: 1px solid currentColor; }
       .pill.success { color: var(--ok); } .pill.failed { color: var(--fail); }
       .pill.rolled_back { color: var(--back); } .pill.other { color: var(--muted); }
+      .state { display: inline-block; margin-left: 8px; padding: 1px 9px; border-radius: 999px;
+        font-size: 12.5px; font-weight: 600; vertical-align: 2px; color: #fff; }
+      .state.healthy { background: var(--ok); } .state.rolled_back { background: var(--back); }
+      .state.down { background: var(--fail); } .state.unknown { background: var(--muted); }
+      .env .now { font-size: 13px; margin: 0 0 2px; }
       .empty { border: 1px dashed var(--line); border-radius: 10px; padding: 40px; text-align: center;
         background: var(--soft); }
       .empty strong { display: block; font-size: 22px; margin-bottom: 6px; }
@@ -115,25 +120,38 @@ final class HtmlReport {
     return out.toString();
   }
 
+  /** One alert per environment that is down now; a rolled-back one serves a healthy release. */
   private void alerts() {
     for (EnvironmentFigures f : report.environments()) {
-      f.failingSince()
-          .ifPresent(
-              at ->
-                  out.append("<p class=\"alert\"><strong>")
-                      .append(escape(f.environment()))
-                      .append("</strong> has been failing since ")
-                      .append(escape(Times.minutes(at)))
-                      .append(" UTC: no successful deployment since.</p>\n"));
+      EnvironmentFigures.State s = f.state();
+      if (s.health() == EnvironmentFigures.Health.DOWN) {
+        out.append("<p class=\"alert\"><strong>")
+            .append(escape(f.environment()))
+            .append("</strong> is down")
+            .append(escape(s.since().map(at -> " since " + Times.minutes(at) + " UTC").orElse("")))
+            .append(": ")
+            .append(escape(s.cause()))
+            .append(".</p>\n");
+      }
     }
   }
 
   private void environments() {
     out.append("<section class=\"envs\">\n");
     for (EnvironmentFigures f : report.environments()) {
+      EnvironmentFigures.State state = f.state();
       out.append("<article class=\"env\">\n<h3>")
           .append(escape(f.environment()))
-          .append("</h3>\n<p class=\"counts\">")
+          .append("<span class=\"state ")
+          .append(state.health().wireName())
+          .append("\">")
+          .append(escape(state.health().label()))
+          .append("</span></h3>\n<p class=\"now\">")
+          .append(
+              escape(
+                  state.since().map(at -> "Since " + Times.minutes(at) + " UTC: ").orElse("")
+                      + state.cause()))
+          .append("</p>\n<p class=\"counts\">")
           .append(
               escape(
                   plural(f.deployments(), "deployment")
@@ -177,9 +195,14 @@ final class HtmlReport {
         f.timeToRestore().count() == 0
             ? "nothing to restore"
             : "median of " + plural(f.timeToRestore().count(), "restore");
-    return f.failingSince().isPresent()
-        ? (f.timeToRestore().count() == 0 ? "" : measured + " · ") + "failing now"
-        : measured;
+    if (f.failingSince().isEmpty()) {
+      return measured;
+    }
+    String open =
+        f.state().health() == EnvironmentFigures.Health.DOWN
+            ? "down now"
+            : "no successful deployment since " + Times.minutes(f.failingSince().get()) + " UTC";
+    return (f.timeToRestore().count() == 0 ? "" : measured + " · ") + open;
   }
 
   private void figure(String name, String value, String detail) {
@@ -213,7 +236,7 @@ final class HtmlReport {
           .append("\">")
           .append(escape(d.outcomeLabel()))
           .append("</span></td><td class=\"num\">")
-          .append(escape(d.leadTime().map(l -> Times.hours(Times.hoursOf(l))).orElse("")))
+          .append(escape(d.leadTime().map(Times::duration).orElse("")))
           .append("</td><td class=\"msg\">")
           .append(escape(shortened(d.message())))
           .append("</td></tr>\n");
@@ -246,6 +269,10 @@ final class HtmlReport {
         deployments.</li>
         <li><b>Time to restore</b>: from the first failed deployment after a success to the next \
         successful deployment in the same environment; median.</li>
+        <li><b>Health now</b>: <i>healthy</i> when the last deployment succeeded; <i>rolled back, \
+        healthy</i> when it failed and its rollback worked (or a <code>deployment_rollback</code> \
+        task succeeded), so the previous release serves; <i>down</i> when it failed and nothing \
+        restored it (no rollback, or the rollback failed too).</li>
         </ul>
         </footer>
         """);

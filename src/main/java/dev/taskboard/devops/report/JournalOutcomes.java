@@ -2,12 +2,16 @@ package dev.taskboard.devops.report;
 
 import dev.taskboard.devops.journal.JournalEvent;
 import dev.taskboard.devops.journal.JournalFile;
+import dev.taskboard.devops.report.Deployment.Rollback;
+import dev.taskboard.devops.task.TaskStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,13 +19,28 @@ import java.util.Set;
  * was claimed. Lines the journal cannot use are skipped and become warnings.
  */
 final class JournalOutcomes {
+  /**
+   * How the worker ends the message of a failure whose rollback phase failed too; the journal has
+   * no other record of it ({@code rollback_performed} is true whenever the rollback ran).
+   */
+  static final String ROLLBACK_FAILED =
+      "; the rollback failed too, so the environment may be in an unknown state.";
+
+  /** The statuses the worker writes in an outcome. */
+  private static final Set<String> OUTCOME_STATUSES =
+      Set.of(
+          TaskStatus.DEPLOYED.wireName(),
+          TaskStatus.DONE.wireName(),
+          TaskStatus.FAILED.wireName(),
+          TaskStatus.BLOCKED.wireName());
+
   /** One outcome event, and whether a deploy step ran since the task was claimed. */
   record Event(
       String task,
       Instant at,
       String status,
       String message,
-      boolean rollbackPerformed,
+      Rollback rollback,
       int attempts,
       boolean deployStepRan) {}
 
@@ -39,6 +58,7 @@ final class JournalOutcomes {
   static Read read(Path file) throws IOException {
     JournalFile.Read journal = JournalFile.read(file);
     List<Event> events = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(journal.warnings());
     // Tasks whose deploy phase started since their last claim (or outcome): a failure after that
     // changed the environment; one before it (a gate, a rejection, a failed pre-check) did not.
     Set<String> deploying = new HashSet<>();
@@ -48,17 +68,57 @@ final class JournalOutcomes {
       } else if (e instanceof JournalEvent.StepStarted s && s.step().startsWith("deploy#")) {
         deploying.add(e.task());
       } else if (e instanceof JournalEvent.Outcome o) {
-        events.add(
-            new Event(
-                o.task(),
-                o.at(),
-                o.status(),
-                o.message(),
-                o.rollbackPerformed(),
-                o.attempts(),
-                deploying.remove(o.task())));
+        Event event = event(o, deploying.remove(o.task()));
+        events.add(event);
+        check(file, o, event).ifPresent(warnings::add);
       }
     }
-    return new Read(events, journal.warnings());
+    return new Read(events, warnings);
+  }
+
+  private static Event event(JournalEvent.Outcome o, boolean deployStepRan) {
+    return new Event(
+        o.task(), o.at(), o.status(), o.message(), rollbackOf(o), o.attempts(), deployStepRan);
+  }
+
+  /** Whether a rollback ran, and whether the outcome's message says it failed. */
+  static Rollback rollbackOf(JournalEvent.Outcome o) {
+    if (!o.rollbackPerformed()) {
+      return Rollback.NONE;
+    }
+    String result =
+        o.fields().get("result") instanceof Map<?, ?> r && r.get("message") instanceof String m
+            ? m
+            : "";
+    return o.message().strip().endsWith(ROLLBACK_FAILED) || result.strip().endsWith(ROLLBACK_FAILED)
+        ? Rollback.FAILED
+        : Rollback.SUCCEEDED;
+  }
+
+  /** A warning when the report has to guess what the outcome meant. */
+  private static Optional<String> check(Path file, JournalEvent.Outcome o, Event event) {
+    String where = file + ": " + TextReport.clean(o.task(), 80) + "'s outcome of " + o.at();
+    if (!OUTCOME_STATUSES.contains(o.status())) {
+      return Optional.of(
+          where
+              + " has status '"
+              + TextReport.clean(o.status(), 40)
+              + "', which the worker does not write; listed as not deployed");
+    }
+    boolean failedAfterDeploying =
+        o.status().equals(TaskStatus.FAILED.wireName()) && event.deployStepRan();
+    if (failedAfterDeploying && !hasRollbackPerformed(o)) {
+      return Optional.of(
+          where
+              + " has no result.deployment_info.rollback_performed; taken as failed without a"
+              + " rollback");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasRollbackPerformed(JournalEvent.Outcome o) {
+    return o.fields().get("result") instanceof Map<?, ?> r
+        && r.get("deployment_info") instanceof Map<?, ?> info
+        && info.get("rollback_performed") instanceof Boolean;
   }
 }

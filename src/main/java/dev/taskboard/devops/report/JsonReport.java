@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The report as one JSON object. Times are ISO-8601 UTC; durations are hours; rates and hours are
- * rounded to 4 decimals; a figure that cannot be computed (nothing measured) is {@code null}.
+ * The report as one JSON object. Times are ISO-8601 UTC; durations are hours rounded to 4 decimals
+ * and, exactly, seconds (to the millisecond); rates are rounded to 4 decimals; a figure that cannot
+ * be computed (nothing measured) is {@code null}. Fields are only ever added to this schema.
  *
  * <pre>{@code
  * {
@@ -25,8 +26,16 @@ import java.util.OptionalDouble;
  *     "lead_time_hours": {"count": 3, "median": 12.0, "p90": 18.4},
  *     "change_failure_rate": 0.5,  // (failed + rolled_back) / deployments, null when 0 finished
  *     "time_to_restore_hours": {"count": 1, "median": 4.0, "p90": 4.0},
- *     "failing_since": "2026-11-10T00:00:00Z" | null,
- *     "incidents": [{"failed_at": "…", "restored_at": "…" | null, "hours": 4.0 | null}]
+ *     "failing_since": "2026-11-10T00:00:00Z" | null,  // no successful deployment since
+ *     "incidents": [{"failed_at": "…", "restored_at": "…" | null, "hours": 4.0 | null,
+ *                    "seconds": 14400.0 | null}],
+ *     "lead_time_seconds": {"count": 3, "median": 43200.0, "p90": 66240.0},
+ *     "time_to_restore_seconds": {"count": 1, "median": 14400.0, "p90": 14400.0},
+ *     "state": {                   // its health now, from the whole journal
+ *       "health": "healthy" | "rolled_back" | "down" | "unknown",
+ *       "since": "…" | null,       // when it entered this health
+ *       "task": "P7" | null,       // the latest outcome that left it so
+ *       "cause": "P7 failed and its rollback failed too"}
  *   }],
  *   "deployments": [{              // every outcome of a deployment_* task in the window, oldest first
  *     "task": "TASK-005", "type": "deployment_production", "environment": "production",
@@ -34,7 +43,9 @@ import java.util.OptionalDouble;
  *     "outcome": "success" | "failed" | "rolled_back" | "not_deployed",
  *     "counted": true,             // counts in the figures: not a rollback task, and deployed
  *     "rollback_performed": false, "attempts": 1,
- *     "created_at": "…" | null, "lead_time_hours": 12.0 | null, "message": "…"
+ *     "created_at": "…" | null, "lead_time_hours": 12.0 | null, "message": "…",
+ *     "rollback": "none" | "succeeded" | "failed",  // the task's own rollback phase
+ *     "lead_time_seconds": 43200.0 | null
  *   }],
  *   "warnings": ["…/journal.jsonl:14: an unreadable line was skipped (torn by a crash?)"]
  * }
@@ -88,7 +99,22 @@ final class JsonReport {
       n.put("failed_at", i.failedAt().toString());
       time(n, "restored_at", i.restoredAt());
       number(n, "hours", optional(i.timeToRestore().map(Times::hoursOf)));
+      seconds(n, "seconds", optional(i.timeToRestore().map(Times::hoursOf)));
     }
+    seconds(o.putObject("lead_time_seconds"), f.leadTime());
+    seconds(o.putObject("time_to_restore_seconds"), f.timeToRestore());
+    state(o.putObject("state"), f.state());
+  }
+
+  private static void state(ObjectNode o, EnvironmentFigures.State s) {
+    o.put("health", s.health().wireName());
+    time(o, "since", s.since());
+    if (s.last().isPresent()) {
+      o.put("task", s.last().get().task());
+    } else {
+      o.putNull("task");
+    }
+    o.put("cause", s.cause());
   }
 
   private static void deployment(ObjectNode o, Deployment d) {
@@ -105,12 +131,29 @@ final class JsonReport {
     time(o, "created_at", d.createdAt());
     number(o, "lead_time_hours", optional(d.leadTime().map(Times::hoursOf)));
     o.put("message", d.message());
+    o.put("rollback", d.rollback().wireName());
+    seconds(o, "lead_time_seconds", optional(d.leadTime().map(Times::hoursOf)));
   }
 
   private static void hours(ObjectNode o, EnvironmentFigures.Hours h) {
     o.put("count", h.count());
     number(o, "median", h.median());
     number(o, "p90", h.p90());
+  }
+
+  private static void seconds(ObjectNode o, EnvironmentFigures.Hours h) {
+    o.put("count", h.count());
+    seconds(o, "median", h.median());
+    seconds(o, "p90", h.p90());
+  }
+
+  /** Hours as seconds, to the millisecond: what was measured, without the hours' rounding. */
+  private static void seconds(ObjectNode o, String name, OptionalDouble hours) {
+    if (hours.isPresent()) {
+      o.put(name, Math.round(hours.getAsDouble() * 3_600_000) / 1000.0);
+    } else {
+      o.putNull(name);
+    }
   }
 
   private static void time(ObjectNode o, String name, Optional<Instant> at) {

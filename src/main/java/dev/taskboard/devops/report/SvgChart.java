@@ -1,10 +1,9 @@
 package dev.taskboard.devops.report;
 
 import dev.taskboard.devops.report.Deployment.Outcome;
+import dev.taskboard.devops.report.EnvironmentFigures.Health;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,49 +26,18 @@ final class SvgChart {
   private static final int STAGGER = 15;
   private static final int MIN_GAP = 16;
 
-  private static final Duration MIN_SPAN = Duration.ofHours(2);
-
-  private static final Duration[] STEPS = {
-    Duration.ofHours(1),
-    Duration.ofHours(2),
-    Duration.ofHours(3),
-    Duration.ofHours(6),
-    Duration.ofHours(12),
-    Duration.ofDays(1),
-    Duration.ofDays(2),
-    Duration.ofDays(7),
-    Duration.ofDays(14),
-    Duration.ofDays(28),
-    Duration.ofDays(91),
-    Duration.ofDays(364)
-  };
-
-  /** Ticks align to Mondays, 00:00 UTC (1970-01-05). */
-  private static final long TICK_ORIGIN = Duration.ofDays(4).toMillis();
-
-  private static final DateTimeFormatter DAY =
-      DateTimeFormatter.ofPattern("MMM d", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter DAY_TIME =
-      DateTimeFormatter.ofPattern("MMM d HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   private final DeploymentReport report;
   private final List<Deployment> counted;
-  private final long start;
-  private final long span;
+  private final TimeAxis axis;
   private final StringBuilder out = new StringBuilder();
 
   private SvgChart(DeploymentReport report) {
     this.report = report;
     this.counted = report.counted();
-    long from = report.window().start().toEpochMilli();
-    long to = report.window().end().toEpochMilli();
-    // A window of minutes (the first deployments just happened) is widened around its middle,
-    // so its marks sit in the chart rather than on one edge.
-    long pad = Math.max(0, MIN_SPAN.toMillis() - (to - from)) / 2;
-    this.start = from - pad;
-    this.span = (to - from) + 2 * pad;
+    // The axis fits the marks, not the window: three minutes of deployments fill the chart as
+    // three months do. Without a counted deployment, the history's rows place it.
+    List<Deployment> shown = counted.isEmpty() ? report.deployments() : counted;
+    this.axis = TimeAxis.fit(shown.stream().map(Deployment::at).toList());
   }
 
   static String render(DeploymentReport report) {
@@ -136,35 +104,24 @@ final class SvgChart {
               WIDTH,
               LANE));
     }
-    int x1 = x(report.window().end().toEpochMilli());
+    // An open incident runs to the axis's end: nothing has closed it yet.
+    int x1 = x(axis.end());
     for (EnvironmentFigures.Incident i : f.incidents()) {
-      int from = x(i.failedAt().toEpochMilli());
-      int to = i.restoredAt().map(r -> x(r.toEpochMilli())).orElse(x1);
-      String title =
-          i.restoredAt()
-              .map(
-                  r ->
-                      "Failing from "
-                          + Times.minutes(i.failedAt())
-                          + " to "
-                          + Times.minutes(r)
-                          + " UTC: restored after "
-                          + Times.hours(Times.hoursOf(Duration.between(i.failedAt(), r))))
-              .orElse(
-                  "Failing since "
-                      + Times.minutes(i.failedAt())
-                      + " UTC: no successful deployment since");
+      int from = x(i.failedAt());
+      int to = i.restoredAt().map(this::x).orElse(x1);
       out.append(
           String.format(
               Locale.ROOT,
               "<rect class=\"incident\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\""
-                  + " fill-opacity=\"0.14\"><title>%s</title></rect>\n",
+                  + " fill-opacity=\"%s\"><title>%s</title></rect>\n",
               from,
               top + 8,
               Math.max(2, to - from),
               LANE - 16,
               FAILED,
-              Html.escape(f.environment() + ": " + title)));
+              // Paler while a rollback keeps the previous release serving.
+              i.restoredAt().isEmpty() && f.state().health() != Health.DOWN ? "0.07" : "0.14",
+              Html.escape(f.environment() + ": " + incidentTitle(f, i))));
     }
     String name = TextReport.clean(f.environment(), 16);
     out.append(
@@ -178,6 +135,25 @@ final class SvgChart {
             Html.escape(name)));
   }
 
+  private static String incidentTitle(EnvironmentFigures f, EnvironmentFigures.Incident i) {
+    if (i.restoredAt().isPresent()) {
+      Instant r = i.restoredAt().get();
+      return "Failing from "
+          + Times.minutes(i.failedAt())
+          + " to "
+          + Times.minutes(r)
+          + " UTC: restored after "
+          + Times.duration(Duration.between(i.failedAt(), r));
+    }
+    return "No successful deployment since "
+        + Times.minutes(i.failedAt())
+        + " UTC; now "
+        + f.state().health().label()
+        + " ("
+        + f.state().cause()
+        + ")";
+  }
+
   private void axis(int y) {
     out.append(
         String.format(
@@ -187,15 +163,9 @@ final class SvgChart {
             y,
             WIDTH - RIGHT,
             y));
-    Duration step = step();
-    long stepMillis = step.toMillis();
-    long first =
-        TICK_ORIGIN + Math.floorDiv(start - TICK_ORIGIN + stepMillis - 1, stepMillis) * stepMillis;
-    long end = start + span;
     out.append("<g class=\"axis\" font-size=\"12\" fill=\"#59636e\">\n");
-    boolean firstTick = true;
-    for (long t = first; t <= end; t += stepMillis) {
-      int x = x(t);
+    for (TimeAxis.Tick tick : axis.ticks()) {
+      int x = x(tick.at());
       out.append(
           String.format(
               Locale.ROOT,
@@ -205,9 +175,7 @@ final class SvgChart {
               LEGEND,
               x,
               y + 4));
-      out.append(text(x, y + 20, "middle", label(Instant.ofEpochMilli(t), step, firstTick)))
-          .append('\n');
-      firstTick = false;
+      out.append(text(x, y + 20, "middle", tick.label())).append('\n');
     }
     out.append(text(LABELS - 10, y + 20, "end", "UTC")).append("\n</g>\n");
   }
@@ -219,7 +187,7 @@ final class SvgChart {
       if (!d.environment().equals(f.environment())) {
         continue;
       }
-      int x = x(d.at().toEpochMilli());
+      int x = x(d.at());
       int row = 0;
       for (int r = 0; r < offsets.length; r++) {
         if (x - lastX[r] >= MIN_GAP) {
@@ -254,7 +222,7 @@ final class SvgChart {
     if (!d.release().isEmpty()) {
       t.append(", release ").append(d.release());
     }
-    d.leadTime().ifPresent(l -> t.append(", lead time ").append(Times.hours(Times.hoursOf(l))));
+    d.leadTime().ifPresent(l -> t.append(", lead time ").append(Times.duration(l)));
     if (!d.message().isEmpty()) {
       t.append('\n').append(TextReport.clean(d.message(), 300));
     }
@@ -292,28 +260,10 @@ final class SvgChart {
     return counted.stream().filter(d -> d.outcome() == outcome).count();
   }
 
-  private Duration step() {
-    for (Duration s : STEPS) {
-      if (span / s.toMillis() <= 8) {
-        return s;
-      }
-    }
-    return STEPS[STEPS.length - 1];
-  }
-
-  private static String label(Instant t, Duration step, boolean first) {
-    if (step.compareTo(Duration.ofDays(1)) >= 0) {
-      return DAY.format(t);
-    }
-    boolean midnight = t.toEpochMilli() % Duration.ofDays(1).toMillis() == 0;
-    return first || midnight ? DAY_TIME.format(t) : TIME.format(t);
-  }
-
-  private int x(long millis) {
+  private int x(Instant at) {
     int x0 = LABELS + PAD;
     int x1 = WIDTH - RIGHT - PAD;
-    double f = Math.min(1.0, Math.max(0.0, (millis - start) / (double) span));
-    return (int) Math.round(x0 + f * (x1 - x0));
+    return (int) Math.round(x0 + axis.fraction(at) * (x1 - x0));
   }
 
   private static String text(int x, int y, String anchor, String text) {

@@ -26,15 +26,7 @@ final class TextReport {
         .append(Times.days(w.days()))
         .append(")\n\n");
     out.append(figures(report.environments())).append('\n');
-    for (EnvironmentFigures f : report.environments()) {
-      f.failingSince()
-          .ifPresent(
-              at ->
-                  out.append(clean(f.environment(), 40))
-                      .append(" has been failing since ")
-                      .append(Times.minutes(at))
-                      .append(" UTC (no successful deployment since).\n\n"));
-    }
+    out.append(states(report.environments())).append('\n');
     out.append(history(report));
     return out.toString();
   }
@@ -64,6 +56,20 @@ final class TextReport {
               : hours(f.leadTime().median()) + " / " + hours(f.leadTime().p90()),
           f.changeFailureRate().isPresent() ? percent(f.changeFailureRate().getAsDouble()) : "-",
           f.timeToRestore().count() == 0 ? "-" : hours(f.timeToRestore().median()));
+    }
+    return t.render();
+  }
+
+  /** What each environment serves now: healthy, rolled back (healthy), down. */
+  private static String states(List<EnvironmentFigures> environments) {
+    Table t = new Table("environment", "now", "since (UTC)", "last outcome");
+    for (EnvironmentFigures f : environments) {
+      EnvironmentFigures.State s = f.state();
+      t.row(
+          clean(f.environment(), 20),
+          s.health().label(),
+          s.since().map(Times::minutes).orElse("-"),
+          clean(s.cause(), 72));
     }
     return t.render();
   }

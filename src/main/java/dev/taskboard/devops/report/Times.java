@@ -46,15 +46,40 @@ final class Times {
     return MINUTES.format(at);
   }
 
-  /** A duration given in hours, for people: {@code 45 min}, {@code 5.5 h}, {@code 3.2 d}. */
+  /**
+   * A duration for people, in the unit that fits: seconds under a minute ({@code 13s}), minutes
+   * under an hour ({@code 4m}, {@code 4.5m}), hours under two days ({@code 2.5h}), days beyond
+   * ({@code 3d}). One decimal at most, none when it is zero.
+   */
+  static String duration(Duration d) {
+    double seconds = d.toMillis() / 1000.0;
+    if (Math.round(seconds) < 60) {
+      return Math.round(seconds) + "s";
+    }
+    // Each unit is chosen on the rounded figure, so 59.97 minutes reads 1h, not 60m.
+    if (tenths(seconds / 60) < 600) {
+      return decimal(seconds / 60) + "m";
+    }
+    if (tenths(seconds / 3600) < 480) {
+      return decimal(seconds / 3600) + "h";
+    }
+    return decimal(seconds / 86_400) + "d";
+  }
+
+  /** {@link #duration(Duration)} of a figure measured in hours. */
   static String hours(double hours) {
-    if (hours < 1) {
-      return Math.round(hours * 60) + " min";
-    }
-    if (hours < 72) {
-      return String.format(Locale.ROOT, "%.1f h", hours);
-    }
-    return String.format(Locale.ROOT, "%.1f d", hours / 24);
+    return duration(Duration.ofMillis(Math.round(hours * 3_600_000)));
+  }
+
+  private static long tenths(double value) {
+    return Math.round(value * 10);
+  }
+
+  private static String decimal(double value) {
+    long tenths = tenths(value);
+    return tenths % 10 == 0
+        ? String.valueOf(tenths / 10)
+        : String.format(Locale.ROOT, "%.1f", tenths / 10.0);
   }
 
   /** {@code 1 day}, {@code 10 days}, {@code 11.5 days}. */

@@ -132,6 +132,25 @@ class ReportCommandTest {
   }
 
   @Test
+  void report_badCreatedAt_isAWarningOnStderrAndInTheJson_andTheTaskStaysInTheHistory()
+      throws IOException {
+    Files.writeString(board, BOARD.replace("\"2026-11-02T08:00:00Z\"", "\"last Monday\""));
+
+    Run run = run("report", "--board", board.toString(), "--format", "json");
+
+    String warning =
+        board
+            + ":2:3: T-1: created_at \"last Monday\" is not a time, so its lead time is unknown;"
+            + " write it like 2026-11-01T10:00:00Z";
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals("devops-worker: warning: " + warning + "\n", run.err());
+    JsonNode json = Json.parse(run.out());
+    assertEquals(warning, json.path("warnings").get(0).asText());
+    assertEquals("T-1", json.path("deployments").get(0).path("task").asText());
+    assertTrue(json.path("deployments").get(0).path("lead_time_seconds").isNull());
+  }
+
+  @Test
   void report_badSince_isBadInput() {
     Run run = run("report", "--board", board.toString(), "--since", "last week");
 

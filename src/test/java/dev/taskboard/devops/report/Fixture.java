@@ -50,6 +50,12 @@ final class Fixture {
     return this;
   }
 
+  /** A task on the board as written: any shape an agent may leave. */
+  Fixture rawTask(String json) throws IOException {
+    tasks.add(Json.parse(json));
+    return this;
+  }
+
   /** Claimed five minutes before {@code at}, deployed and verified. */
   Fixture deployed(String id, String at) {
     return claim(id, at).deployStep(id, at).outcome(id, at, "deployed", "success", false, 1);
@@ -58,6 +64,33 @@ final class Fixture {
   /** Deployed, failed verify, and (when {@code rolledBack}) rolled back. */
   Fixture failed(String id, String at, boolean rolledBack) {
     return claim(id, at).deployStep(id, at).outcome(id, at, "failed", "failure", rolledBack, 2);
+  }
+
+  /**
+   * Deployed, failed verify, and the rollback phase ran with {@code rollback} (NONE: the runbook
+   * has none), with the message the worker writes for it.
+   */
+  Fixture failed(String id, String at, Deployment.Rollback rollback) {
+    String sentence =
+        switch (rollback) {
+          case NONE -> "; the runbook has no rollback for it.";
+          case SUCCEEDED -> "; rolled back.";
+          case FAILED -> JournalOutcomes.ROLLBACK_FAILED;
+        };
+    claim(id, at).deployStep(id, at);
+    return outcome(
+        id,
+        at,
+        "failed",
+        "failure",
+        rollback != Deployment.Rollback.NONE,
+        3,
+        "Failed after 3 attempts: verify#1 exited 1 (last output: 503)" + sentence);
+  }
+
+  /** An outcome event with these fields, as another version or a hand edit may leave it. */
+  Fixture outcomeEvent(String id, String at, String status, Map<String, Object> fields) {
+    return event(at, "outcome", id, Map.of("status", status, "message", "", "fields", fields));
   }
 
   /** Held by a gate before any step ran. */
@@ -114,7 +147,7 @@ final class Fixture {
     return Clock.fixed(NOW, ZoneOffset.UTC);
   }
 
-  private Fixture claim(String id, String at) {
+  Fixture claim(String id, String at) {
     String before = Instant.parse(at).minusSeconds(300).toString();
     return event(
         before,
@@ -129,7 +162,7 @@ final class Fixture {
             Map.of("status", "in_progress", "started_at", before, "updated_at", before)));
   }
 
-  private Fixture deployStep(String id, String at) {
+  Fixture deployStep(String id, String at) {
     String before = Instant.parse(at).minusSeconds(240).toString();
     event(before, "step_start", id, Map.of("attempt", 1, "step", "deploy#1"));
     return event(

@@ -51,8 +51,13 @@ class ReportFormatTest {
              "failing_since": "2026-11-10T00:00:00Z",
              "incidents": [
                {"failed_at": "2026-11-07T02:00:00Z", "restored_at": "2026-11-07T06:00:00Z",
-                "hours": 4.0},
-               {"failed_at": "2026-11-10T00:00:00Z", "restored_at": null, "hours": null}]}
+                "hours": 4.0, "seconds": 14400.0},
+               {"failed_at": "2026-11-10T00:00:00Z", "restored_at": null, "hours": null,
+                "seconds": null}],
+             "lead_time_seconds": {"count": 3, "median": 43200.0, "p90": 66240.0},
+             "time_to_restore_seconds": {"count": 1, "median": 14400.0, "p90": 14400.0},
+             "state": {"health": "rolled_back", "since": "2026-11-10T00:00:00Z", "task": "P7",
+                       "cause": "P7 failed and was rolled back"}}
             """),
         json.path("environments").get(0));
     assertEquals(
@@ -66,7 +71,11 @@ class ReportFormatTest {
              "failing_since": null,
              "incidents": [
                {"failed_at": "2026-11-04T06:00:00Z", "restored_at": "2026-11-05T06:00:00Z",
-                "hours": 24.0}]}
+                "hours": 24.0, "seconds": 86400.0}],
+             "lead_time_seconds": {"count": 4, "median": 18000.0, "p90": 26640.0},
+             "time_to_restore_seconds": {"count": 1, "median": 86400.0, "p90": 86400.0},
+             "state": {"health": "healthy", "since": "2026-11-05T06:00:00Z", "task": "S5",
+                       "cause": "S5 deployed"}}
             """),
         json.path("environments").get(1));
     assertEquals(16, json.path("deployments").size());
@@ -77,7 +86,7 @@ class ReportFormatTest {
              "release": "1.11.0", "at": "2026-11-07T06:00:00Z", "status": "deployed",
              "outcome": "success", "counted": true, "rollback_performed": false, "attempts": 1,
              "created_at": "2026-11-07T04:00:00Z", "lead_time_hours": 2.0,
-             "message": "deployed P4"}
+             "message": "deployed P4", "rollback": "none", "lead_time_seconds": 7200.0}
             """),
         json.path("deployments").get(10));
     for (JsonNode d : json.path("deployments")) {
@@ -116,10 +125,12 @@ class ReportFormatTest {
             Deployments 2026-11-01 00:00 to 2026-11-11 00:00 UTC (10 days)
 
             environment  deploys  ok  failed  rolled back  per day  lead time median / p90  failure rate  time to restore
-            production         6   3       1            2     0.30         12.0 h / 18.4 h           50%            4.0 h
-            staging            5   4       0            1     0.40           5.0 h / 7.4 h           20%           24.0 h
+            production         6   3       1            2     0.30             12h / 18.4h           50%               4h
+            staging            5   4       0            1     0.40               5h / 7.4h           20%              24h
 
-            production has been failing since 2026-11-10 00:00 UTC (no successful deployment since).
+            environment  now                   since (UTC)       last outcome
+            production   rolled back, healthy  2026-11-10 00:00  P7 failed and was rolled back
+            staging      healthy               2026-11-05 06:00  S5 deployed
 
             at (UTC)          task  environment  release  status    outcome        message
             2026-11-02 01:00  P1    production   1.8.0    blocked   not deployed   blocked P1
