@@ -7,9 +7,11 @@ import dev.taskboard.devops.journal.JournalEvent.Decided;
 import dev.taskboard.devops.journal.JournalEvent.Outcome;
 import dev.taskboard.devops.journal.JournalEvent.Requeue;
 import dev.taskboard.devops.journal.JournalEvent.Restore;
+import dev.taskboard.devops.journal.JournalEvent.State;
 import dev.taskboard.devops.journal.JournalEvent.StepEnded;
 import dev.taskboard.devops.journal.JournalEvent.StepProcess;
 import dev.taskboard.devops.journal.JournalEvent.StepStarted;
+import dev.taskboard.devops.journal.JournalEvent.Summary;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -52,6 +54,26 @@ final class Codec {
       m.put("status", o.status());
       m.put("message", o.message());
       m.put("fields", o.fields());
+      if (o.deployStepRan() != null) {
+        m.put("deploy_step_ran", o.deployStepRan());
+      }
+    } else if (e instanceof Summary s) {
+      m.put("status", s.status());
+      m.put("message", s.message());
+      m.put("rollback", s.rollback());
+      m.put("attempts", s.attempts());
+      m.put("deploy_step_ran", s.deployStepRan());
+    } else if (e instanceof State s) {
+      m.put("fields", s.written());
+      m.put("open", s.open());
+      m.put("pid", s.pid());
+      m.put("host", s.host());
+      m.put("attempts", s.attempts());
+      m.put("outcome", s.outcome() == null ? "" : s.outcome());
+      m.put("step_pid", s.stepPid());
+      m.put("step_started", s.stepStarted());
+      m.put("changing", s.changing());
+      m.put("deploy_step_ran", s.deployStepRan());
     } else if (e instanceof Requeue r) {
       m.put("message", r.message());
     } else if (e instanceof Restore r) {
@@ -85,6 +107,10 @@ final class Codec {
       return "step_end";
     } else if (e instanceof Outcome) {
       return "outcome";
+    } else if (e instanceof Summary) {
+      return "summary";
+    } else if (e instanceof State) {
+      return "state";
     } else if (e instanceof Requeue) {
       return "requeue";
     } else if (e instanceof Restore) {
@@ -124,7 +150,37 @@ final class Codec {
               (int) f.number("exit"),
               f.number("duration_ms"),
               f.text("how"));
-      case "outcome" -> new Outcome(at, task, f.text("status"), f.text("message"), f.map("fields"));
+      case "outcome" ->
+          new Outcome(
+              at,
+              task,
+              f.text("status"),
+              f.text("message"),
+              f.map("fields"),
+              f.optionalBoolean("deploy_step_ran"));
+      case "summary" ->
+          new Summary(
+              at,
+              task,
+              f.text("status"),
+              f.optionalText("message"),
+              f.optionalText("rollback"),
+              (int) f.number("attempts"),
+              Boolean.TRUE.equals(f.optionalBoolean("deploy_step_ran")));
+      case "state" ->
+          new State(
+              at,
+              task,
+              f.map("fields"),
+              Boolean.TRUE.equals(f.optionalBoolean("open")),
+              f.number("pid"),
+              f.optionalText("host"),
+              (int) f.number("attempts"),
+              f.optionalText("outcome").isEmpty() ? null : f.optionalText("outcome"),
+              f.number("step_pid"),
+              f.optionalText("step_started"),
+              Boolean.TRUE.equals(f.optionalBoolean("changing")),
+              Boolean.TRUE.equals(f.optionalBoolean("deploy_step_ran")));
       case "requeue" -> new Requeue(at, task, f.optionalText("message"));
       case "restore" -> new Restore(at, task, f.optionalText("message"));
       case "hitl" ->
@@ -161,6 +217,10 @@ final class Codec {
     String optionalText(String name) {
       Object v = m.get(name);
       return v instanceof String s ? s : "";
+    }
+
+    Boolean optionalBoolean(String name) {
+      return m.get(name) instanceof Boolean b ? b : null;
     }
 
     long number(String name) {

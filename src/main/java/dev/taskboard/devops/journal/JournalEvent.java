@@ -46,11 +46,25 @@ public sealed interface JournalEvent {
       Instant at, String task, int attempt, String step, int exit, long durationMs, String how)
       implements JournalEvent {}
 
-  /** The task's outcome, written to the board as {@code fields}. */
-  record Outcome(Instant at, String task, String status, String message, Map<String, Object> fields)
+  /**
+   * The task's outcome, written to the board as {@code fields}; {@code deployStepRan} tells whether
+   * a deploy step ran in this run (null in journals of versions that did not write it).
+   */
+  record Outcome(
+      Instant at,
+      String task,
+      String status,
+      String message,
+      Map<String, Object> fields,
+      Boolean deployStepRan)
       implements JournalEvent {
     public Outcome {
       fields = copy(fields);
+    }
+
+    public Outcome(
+        Instant at, String task, String status, String message, Map<String, Object> fields) {
+      this(at, task, status, message, fields, null);
     }
 
     /** {@code result.deployment_info.rollback_performed} as written. */
@@ -59,9 +73,70 @@ public sealed interface JournalEvent {
           map(map(fields.get("result")).get("deployment_info")).get("rollback_performed"));
     }
 
+    /**
+     * How its rollback went: none, succeeded, failed or not_started — {@code
+     * result.deployment_info.rollback} as written; for versions that did not write it, from {@code
+     * rollback_performed} and the message's closing sentence.
+     */
+    public String rollback() {
+      Map<?, ?> info = map(map(fields.get("result")).get("deployment_info"));
+      if (info.get("rollback") instanceof String s) {
+        return s;
+      }
+      if (!rollbackPerformed()) {
+        return "none";
+      }
+      String resultMessage = map(fields.get("result")).get("message") instanceof String m ? m : "";
+      return message.strip().endsWith(OLD_ROLLBACK_FAILED)
+              || resultMessage.strip().endsWith(OLD_ROLLBACK_FAILED)
+          ? "failed"
+          : "succeeded";
+    }
+
+    /** How older versions ended the message of a failure whose rollback failed too. */
+    public static final String OLD_ROLLBACK_FAILED =
+        "; the rollback failed too, so the environment may be in an unknown state.";
+
     /** {@code result.attempts} as written, 0 when none. */
     public int attempts() {
       return map(fields.get("result")).get("attempts") instanceof Number n ? n.intValue() : 0;
+    }
+  }
+
+  /**
+   * One finished run as the history keeps it once the journal is compacted: what {@code report}
+   * needs of an {@link Outcome}, without the fields the board got.
+   */
+  record Summary(
+      Instant at,
+      String task,
+      String status,
+      String message,
+      String rollback,
+      int attempts,
+      boolean deployStepRan)
+      implements JournalEvent {}
+
+  /**
+   * The worker's whole record of one task, as compaction writes it in place of the events that made
+   * it: {@code written} are the fields it last wrote to the task.
+   */
+  record State(
+      Instant at,
+      String task,
+      Map<String, Object> written,
+      boolean open,
+      long pid,
+      String host,
+      int attempts,
+      String outcome,
+      long stepPid,
+      String stepStarted,
+      boolean changing,
+      boolean deployStepRan)
+      implements JournalEvent {
+    public State {
+      written = copy(written);
     }
   }
 

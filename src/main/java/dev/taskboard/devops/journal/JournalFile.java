@@ -166,7 +166,11 @@ public final class JournalFile implements Closeable {
    */
   public static JournalFile append(Path file) throws IOException {
     Files.createDirectories(file.getParent());
-    Seal seal = new Seal(keyOrNew(file));
+    return append(file, keyOrNew(file));
+  }
+
+  private static JournalFile append(Path file, byte[] key) throws IOException {
+    Seal seal = new Seal(key);
     Scan chain = scan(file, Optional.of(seal));
     boolean torn = endsTorn(file);
     FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -197,6 +201,22 @@ public final class JournalFile implements Closeable {
     }
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return old.warnings();
+  }
+
+  /**
+   * Replaces {@code file} with {@code events}, sealed under its key: a temp file renamed over it,
+   * so a crash leaves either the old journal or the new one.
+   */
+  public static void rewrite(Path file, List<JournalEvent> events) throws IOException {
+    Path temp = file.resolveSibling("." + file.getFileName() + ".rewriting");
+    Files.deleteIfExists(temp);
+    Files.createFile(temp);
+    try (JournalFile out = append(temp, keyOrNew(file))) {
+      for (JournalEvent e : events) {
+        out.write(e);
+      }
+    }
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Whether the file's last byte is not a line ending (Java opens no channel READ + APPEND). */

@@ -23,8 +23,7 @@ final class JournalOutcomes {
    * How the worker ends the message of a failure whose rollback phase failed too; the journal has
    * no other record of it ({@code rollback_performed} is true whenever the rollback ran).
    */
-  static final String ROLLBACK_FAILED =
-      "; the rollback failed too, so the environment may be in an unknown state.";
+  static final String ROLLBACK_FAILED = JournalEvent.Outcome.OLD_ROLLBACK_FAILED;
 
   /** The statuses the worker writes in an outcome. */
   private static final Set<String> OUTCOME_STATUSES =
@@ -68,9 +67,20 @@ final class JournalOutcomes {
       } else if (e instanceof JournalEvent.StepStarted s && s.step().startsWith("deploy#")) {
         deploying.add(e.task());
       } else if (e instanceof JournalEvent.Outcome o) {
-        Event event = event(o, deploying.remove(o.task()));
+        boolean ran = deploying.remove(o.task());
+        Event event = event(o, o.deployStepRan() != null ? o.deployStepRan() : ran);
         events.add(event);
         check(file, o, event).ifPresent(warnings::add);
+      } else if (e instanceof JournalEvent.Summary s) {
+        events.add(
+            new Event(
+                s.task(),
+                s.at(),
+                s.status(),
+                s.message(),
+                rollbackOf(s.rollback()),
+                s.attempts(),
+                s.deployStepRan()));
       }
     }
     return new Read(events, warnings);
@@ -81,18 +91,17 @@ final class JournalOutcomes {
         o.task(), o.at(), o.status(), o.message(), rollbackOf(o), o.attempts(), deployStepRan);
   }
 
-  /** Whether a rollback ran, and whether the outcome's message says it failed. */
+  /** How the outcome's rollback went, as the journal says. */
   static Rollback rollbackOf(JournalEvent.Outcome o) {
-    if (!o.rollbackPerformed()) {
-      return Rollback.NONE;
-    }
-    String result =
-        o.fields().get("result") instanceof Map<?, ?> r && r.get("message") instanceof String m
-            ? m
-            : "";
-    return o.message().strip().endsWith(ROLLBACK_FAILED) || result.strip().endsWith(ROLLBACK_FAILED)
-        ? Rollback.FAILED
-        : Rollback.SUCCEEDED;
+    return rollbackOf(o.rollback());
+  }
+
+  static Rollback rollbackOf(String written) {
+    return switch (written) {
+      case "succeeded" -> Rollback.SUCCEEDED;
+      case "failed", "not_started" -> Rollback.FAILED; // the environment may be broken
+      default -> Rollback.NONE;
+    };
   }
 
   /** A warning when the report has to guess what the outcome meant. */

@@ -8,17 +8,22 @@ import dev.taskboard.devops.journal.JournalEvent.Decided;
 import dev.taskboard.devops.journal.JournalEvent.Outcome;
 import dev.taskboard.devops.journal.JournalEvent.Requeue;
 import dev.taskboard.devops.journal.JournalEvent.Restore;
+import dev.taskboard.devops.journal.JournalEvent.State;
 import dev.taskboard.devops.journal.JournalEvent.StepEnded;
 import dev.taskboard.devops.journal.JournalEvent.StepProcess;
 import dev.taskboard.devops.journal.JournalEvent.StepStarted;
+import dev.taskboard.devops.journal.JournalEvent.Summary;
 import dev.taskboard.devops.journal.JournalFile;
+import dev.taskboard.devops.task.TaskStatus;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +41,10 @@ import org.slf4j.LoggerFactory;
 final class Journal implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
-  /** What the journal says about one task. */
+  /** What the journal says about one task; {@code at} is when it last changed. */
   record TaskRecord(
       String id,
+      Instant at,
       Map<String, Object> written,
       boolean open,
       long pid,
@@ -47,9 +53,97 @@ final class Journal implements Closeable {
       String outcome,
       long stepPid,
       String stepStarted,
-      boolean changing) {
+      boolean changing,
+      boolean deployStepRan) {
     TaskRecord {
       written = Collections.unmodifiableMap(new LinkedHashMap<>(written));
+    }
+
+    static TaskRecord claimed(Claim c) {
+      return new TaskRecord(
+          c.task(), c.at(), c.fields(), true, c.pid(), c.host(), 0, null, 0, "", false, false);
+    }
+
+    static TaskRecord of(State s) {
+      return new TaskRecord(
+          s.task(),
+          s.at(),
+          s.written(),
+          s.open(),
+          s.pid(),
+          s.host(),
+          s.attempts(),
+          s.outcome(),
+          s.stepPid(),
+          s.stepStarted(),
+          s.changing(),
+          s.deployStepRan());
+    }
+
+    State state() {
+      return new State(
+          at,
+          id,
+          written,
+          open,
+          pid,
+          host,
+          attempts,
+          outcome,
+          stepPid,
+          stepStarted,
+          changing,
+          deployStepRan);
+    }
+
+    TaskRecord stepStarted(StepStarted s) {
+      return new TaskRecord(
+          id,
+          s.at(),
+          written,
+          open,
+          pid,
+          host,
+          Math.max(attempts, s.attempt()),
+          outcome,
+          stepPid,
+          stepStarted,
+          changing || s.changes(),
+          deployStepRan || s.step().startsWith("deploy#"));
+    }
+
+    TaskRecord stepProcess(long processPid, String started, Instant when) {
+      return new TaskRecord(
+          id,
+          when,
+          written,
+          open,
+          pid,
+          host,
+          attempts,
+          outcome,
+          processPid,
+          started,
+          changing,
+          deployStepRan);
+    }
+
+    TaskRecord ended(Outcome o) {
+      Map<String, Object> all = new LinkedHashMap<>(written);
+      all.putAll(o.fields());
+      return new TaskRecord(
+          id,
+          o.at(),
+          all,
+          false,
+          pid,
+          host,
+          attempts,
+          o.status(),
+          stepPid,
+          stepStarted,
+          changing,
+          deployStepRan);
     }
 
     /** The status the worker last wrote to the task. */
@@ -89,35 +183,123 @@ final class Journal implements Closeable {
   private final Map<String, HitlRecord> hitl = new LinkedHashMap<>();
   private final Map<String, List<Decided>> decisions = new LinkedHashMap<>();
   private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
-  private final Clock clock;
-  private final JournalFile out;
 
-  private Journal(Clock clock, JournalFile out) {
+  /** Events beyond which the journal is rewritten to what the worker and the report still need. */
+  static final int COMPACT_AFTER = 10_000;
+
+  /**
+   * How long the worker remembers what it wrote to a finished task, to restore it should a stale
+   * copy of the board revert it. The history {@code report} reads is kept whole.
+   */
+  static final Duration REMEMBER = Duration.ofDays(30);
+
+  private final Clock clock;
+  private final Path file;
+  private final int compactAfter;
+  private JournalFile out; // null: read-only
+  private int events;
+
+  private Journal(Clock clock, Path file, int compactAfter) {
     this.clock = clock;
-    this.out = out;
+    this.file = file;
+    this.compactAfter = compactAfter;
   }
 
-  /** Opens (creating) the journal and reads what it already holds. */
+  /**
+   * Opens (creating) the journal and reads what it already holds; a journal grown past {@link
+   * #COMPACT_AFTER} events is compacted first, so start-up and memory do not grow with history.
+   */
   static Journal open(Path file, Clock clock) throws IOException {
-    Journal journal = readOnly(file, clock);
-    return journal.withOutput(JournalFile.append(file));
+    return open(file, clock, COMPACT_AFTER);
+  }
+
+  /** As {@link #open(Path, Clock)}, compacting after {@code compactAfter} events. */
+  static Journal open(Path file, Clock clock, int compactAfter) throws IOException {
+    Journal journal = read(file, clock, compactAfter);
+    if (journal.events > compactAfter) {
+      journal.compact();
+    }
+    journal.out = JournalFile.append(file);
+    return journal;
   }
 
   /** The journal's view without opening it for writing (for status and plan). */
   static Journal readOnly(Path file, Clock clock) throws IOException {
-    Journal journal = new Journal(clock, null);
+    return read(file, clock, COMPACT_AFTER);
+  }
+
+  private static Journal read(Path file, Clock clock, int compactAfter) throws IOException {
+    Journal journal = new Journal(clock, file, compactAfter);
     JournalFile.Read read = JournalFile.read(file);
     read.warnings().forEach(w -> LOG.warn("{}", w));
     read.events().forEach(journal::apply);
+    journal.events = read.events().size();
     return journal;
   }
 
-  private Journal withOutput(JournalFile file) {
-    Journal journal = new Journal(clock, file);
-    journal.hitl.putAll(hitl);
-    journal.decisions.putAll(decisions);
-    journal.tasks.putAll(tasks);
-    return journal;
+  /**
+   * Rewrites the journal to what is still needed: one summary per finished run (the history), the
+   * worker's record of each task that is open or changed within {@link #REMEMBER}, the open
+   * requests to humans, and recent decisions — sealed anew, then read back into memory.
+   */
+  private void compact() throws IOException {
+    Instant horizon = clock.instant().minus(REMEMBER);
+    List<JournalEvent> kept = new ArrayList<>();
+    Set<String> deploying = new HashSet<>();
+    for (JournalEvent e : JournalFile.read(file).events()) {
+      if (e instanceof Claim || e instanceof Requeue) {
+        deploying.remove(e.task());
+      } else if (e instanceof StepStarted s && s.step().startsWith("deploy#")) {
+        deploying.add(e.task());
+      } else if (e instanceof Outcome o) {
+        boolean ran = deploying.remove(o.task());
+        kept.add(
+            new Summary(
+                o.at(),
+                o.task(),
+                o.status(),
+                o.message(),
+                o.rollback(),
+                o.attempts(),
+                o.deployStepRan() != null ? o.deployStepRan() : ran));
+      } else if (e instanceof Summary) {
+        kept.add(e);
+      }
+    }
+    for (TaskRecord r : tasks.values()) {
+      if (r.open() || r.at().isAfter(horizon)) {
+        kept.add(r.state());
+      }
+    }
+    for (HitlRecord h : hitl.values()) {
+      if (!h.handled() || h.created().isAfter(horizon)) {
+        kept.add(new Asked(h.created(), h.task(), h.id(), h.kind(), h.checks(), h.release()));
+        if (!h.lastSeen().isEmpty()) {
+          kept.add(new AnswerSeen(h.created(), h.task(), h.id(), h.lastSeen()));
+        }
+      }
+    }
+    decisions.values().stream()
+        .flatMap(List::stream)
+        .filter(d -> d.at().isAfter(horizon) || !finished(d.task()))
+        .forEach(kept::add);
+    JournalFile.rewrite(file, kept);
+    LOG.info("{}: compacted {} events to {}", file, events, kept.size());
+    tasks.clear();
+    hitl.clear();
+    decisions.clear();
+    kept.forEach(this::apply);
+    events = kept.size();
+  }
+
+  /** Whether the worker's last word on the task was a final status. */
+  private boolean finished(String task) {
+    return task(task)
+        .filter(r -> !r.open())
+        .flatMap(TaskRecord::status)
+        .flatMap(TaskStatus::of)
+        .map(s -> s.finished() || s == TaskStatus.FAILED)
+        .orElse(false);
   }
 
   /** Every task the journal knows, most recently claimed last. */
@@ -189,7 +371,8 @@ final class Journal implements Closeable {
 
   void outcome(String task, String status, String message, Map<String, Object> fields)
       throws IOException {
-    append(new Outcome(now(), task, status, message, fields));
+    boolean deployed = task(task).map(TaskRecord::deployStepRan).orElse(false);
+    append(new Outcome(now(), task, status, message, fields, deployed));
   }
 
   /** The worker wrote its last fields back over a stale copy of the board. */
@@ -212,10 +395,15 @@ final class Journal implements Closeable {
     }
     try {
       out.write(event);
+      apply(event);
+      if (++events > compactAfter) {
+        out.close();
+        compact();
+        out = JournalFile.append(file);
+      }
     } catch (IOException e) {
-      throw new WorkerFailure("cannot write its journal " + out.file() + ": " + e.getMessage(), e);
+      throw new WorkerFailure("cannot write its journal " + file + ": " + e.getMessage(), e);
     }
-    apply(event);
   }
 
   private void apply(JournalEvent e) {
@@ -230,73 +418,32 @@ final class Journal implements Closeable {
       hitl.computeIfPresent(s.hitl(), (k, h) -> h.seen(s.response()));
     } else if (e instanceof Requeue) {
       tasks.remove(e.task());
-    } else {
+    } else if (!(e instanceof Summary)) {
       applyToTask(e);
     }
   }
 
   private void applyToTask(JournalEvent e) {
     TaskRecord r = tasks.get(e.task());
-    if (r == null && !(e instanceof Claim)) {
-      r = new TaskRecord(e.task(), Map.of(), false, 0, "", 0, null, 0, "", false);
-    }
-    Map<String, Object> written = new LinkedHashMap<>(r == null ? Map.of() : r.written());
     if (e instanceof Claim c) {
-      written.putAll(c.fields());
-      r = new TaskRecord(c.task(), written, true, c.pid(), c.host(), 0, null, 0, "", false);
-    } else if (e instanceof StepStarted s) {
-      r =
-          new TaskRecord(
-              r.id(),
-              written,
-              r.open(),
-              r.pid(),
-              r.host(),
-              Math.max(r.attempts(), s.attempt()),
-              r.outcome(),
-              r.stepPid(),
-              r.stepStarted(),
-              r.changing() || s.changes());
+      tasks.put(c.task(), TaskRecord.claimed(c));
+      return;
+    }
+    if (e instanceof State st) {
+      tasks.put(st.task(), TaskRecord.of(st));
+      return;
+    }
+    if (r == null) {
+      r = new TaskRecord(e.task(), e.at(), Map.of(), false, 0, "", 0, null, 0, "", false, false);
+    }
+    if (e instanceof StepStarted s) {
+      r = r.stepStarted(s);
     } else if (e instanceof StepProcess p) {
-      r =
-          new TaskRecord(
-              r.id(),
-              written,
-              r.open(),
-              r.pid(),
-              r.host(),
-              r.attempts(),
-              r.outcome(),
-              p.pid(),
-              p.started(),
-              r.changing());
+      r = r.stepProcess(p.pid(), p.started(), p.at());
     } else if (e instanceof StepEnded) {
-      r =
-          new TaskRecord(
-              r.id(),
-              written,
-              r.open(),
-              r.pid(),
-              r.host(),
-              r.attempts(),
-              r.outcome(),
-              0,
-              r.stepStarted(),
-              r.changing());
+      r = r.stepProcess(0, r.stepStarted(), e.at());
     } else if (e instanceof Outcome o) {
-      written.putAll(o.fields());
-      r =
-          new TaskRecord(
-              r.id(),
-              written,
-              false,
-              r.pid(),
-              r.host(),
-              r.attempts(),
-              o.status(),
-              r.stepPid(),
-              r.stepStarted(),
-              r.changing());
+      r = r.ended(o);
     }
     tasks.put(e.task(), r);
   }

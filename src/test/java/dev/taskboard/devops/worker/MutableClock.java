@@ -14,6 +14,10 @@ final class MutableClock extends Clock {
     this.now = start;
   }
 
+  void set(Instant at) {
+    now = at;
+  }
+
   void advance(Duration d) {
     now = now.plus(d);
   }
