@@ -60,8 +60,9 @@ final class DemoCommand implements Callable<Integer> {
     Path boardFile = project.resolve(".plan/tasks.json");
     // The demo's state stays in its scratch project, with the services it starts.
     WorkerConfig config =
-        WorkerConfig.of(boardFile, project.resolve("deployment.md"), Main.env(spec))
-            .withStateDir(project.resolve(".devops-worker"));
+        WorkerConfig.builder(boardFile, project.resolve("deployment.md"), Main.env(spec))
+            .stateDir(project.resolve(".devops-worker"))
+            .build();
     Board board = config.openBoard();
     Map<String, String> before = statuses(board);
     out.println("demo project: " + project);

@@ -1,8 +1,11 @@
 package dev.taskboard.devops.cli;
 
+import dev.taskboard.devops.trust.AllowedSigners;
 import dev.taskboard.devops.worker.Worker;
+import dev.taskboard.devops.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -21,6 +24,32 @@ final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
+      names = "--notify",
+      paramLabel = "CMD",
+      description =
+          "A command run (by sh -c) for every new entry that waits for a human, with"
+              + " DEVOPS_WORKER_REQUEST_ID, _REQUEST_TITLE, _TASK_ID, _REQUEST_PRIORITY and"
+              + " _REQUESTS_FILE in its environment; e.g. notify-send, or a script posting to a"
+              + " chat. Default: $DEVOPS_WORKER_NOTIFY.")
+  String notify;
+
+  @Option(
+      names = "--signers",
+      paramLabel = "FILE",
+      description =
+          "The allowed-signers file (OpenSSH format) whose keys may sign decisions. Default:"
+              + " $DEVOPS_WORKER_SIGNERS, else $XDG_CONFIG_HOME/devops-worker/allowed_signers.")
+  Path signers;
+
+  @Option(
+      names = "--allow-unsigned-approvals",
+      description =
+          "Without a signers file, let an unsigned approve in human-requests.md open the"
+              + " production gate or waive evidence. Anyone who can write that file can then"
+              + " deploy to production.")
+  boolean allowUnsigned;
+
+  @Option(
       names = "--once",
       description = "Process what is pending now (and what that unblocks), then exit.")
   boolean once;
@@ -28,7 +57,12 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    try (Worker worker = Worker.open(options.config(Main.env(spec)))) {
+    WorkerConfig.Builder config = options.builder(Main.env(spec)).allowUnsigned(allowUnsigned);
+    if (notify != null) {
+      config.notifyCommand(notify);
+    }
+    config.signers(AllowedSigners.resolve(signers, Main.env(spec)));
+    try (Worker worker = Worker.open(config.build())) {
       Thread hook =
           new Thread(
               () -> {

@@ -6,6 +6,9 @@ import dev.taskboard.devops.worker.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,24 +52,47 @@ final class WorkerOptions {
       defaultValue = "30")
   long rescanSeconds;
 
+  @Option(
+      names = "--runbook-file",
+      paramLabel = "FILE",
+      description =
+          "Another runbook file whose sections count, beside the runbook (repeatable). Default:"
+              + " $DEVOPS_WORKER_RUNBOOK_FILES (separated by ':'). No other file is ever read for"
+              + " steps.")
+  List<Path> runbookFiles = new ArrayList<>();
+
   WorkerConfig config(Map<String, String> env) {
+    return builder(env).build();
+  }
+
+  /** The configuration these options and {@code env} give, to add a command's own options to. */
+  WorkerConfig.Builder builder(Map<String, String> env) {
     Path boardFile = BoardCommand.resolveBoard(board.board, env);
-    WorkerConfig c =
-        WorkerConfig.of(boardFile, resolveRunbook(boardFile, env), env)
-            .withFilter(filter == null ? TaskFilter.defaultFilter() : TaskFilter.parse(filter))
-            .withArrayPath(
-                board.tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(board.tasksPath));
+    WorkerConfig.Builder c =
+        WorkerConfig.builder(boardFile, resolveRunbook(boardFile, env), env)
+            .filter(filter == null ? TaskFilter.defaultFilter() : TaskFilter.parse(filter))
+            .arrayPath(
+                board.tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(board.tasksPath))
+            .runbookFiles(runbookFiles(env));
     if (stateDir != null) {
-      c = c.withStateDir(stateDir);
+      c.stateDir(stateDir);
     }
     if (rescanSeconds <= 0) {
       throw new IllegalArgumentException(
           "--rescan must be a positive number of seconds, got " + rescanSeconds);
     }
     if (humanRequests != null) {
-      c = c.withHumanRequests(humanRequests);
+      c.humanRequests(humanRequests);
     }
-    return c.withRescan(Duration.ofSeconds(rescanSeconds));
+    return c.rescan(Duration.ofSeconds(rescanSeconds));
+  }
+
+  private List<Path> runbookFiles(Map<String, String> env) {
+    if (!runbookFiles.isEmpty()) {
+      return runbookFiles;
+    }
+    String named = env.getOrDefault("DEVOPS_WORKER_RUNBOOK_FILES", "");
+    return Arrays.stream(named.split(":")).filter(s -> !s.isBlank()).map(Path::of).toList();
   }
 
   private Path resolveRunbook(Path boardFile, Map<String, String> env) {

@@ -42,12 +42,14 @@ final class Escalations {
   private final HumanRequests humans;
   private final Journal journal;
   private final Clock clock;
+  private final Notifier notifier;
 
-  Escalations(Board board, HumanRequests humans, Journal journal, Clock clock) {
+  Escalations(Board board, HumanRequests humans, Journal journal, Clock clock, Notifier notifier) {
     this.board = board;
     this.humans = humans;
     this.journal = journal;
     this.clock = clock;
+    this.notifier = notifier;
   }
 
   /** A fix task per failing check and one risk escalation; returns their ids. */
@@ -256,6 +258,7 @@ final class Escalations {
     }
     if (journal.hitl(entry.id()).isEmpty()) {
       journal.hitl(task.id(), entry.id(), kind, checks, release(task));
+      notifier.newRequest(entry.id(), title, task.id(), priority.wireName(), humans.file());
     }
     LOG.info(
         "{}: asked the humans in {} of {} ({})",

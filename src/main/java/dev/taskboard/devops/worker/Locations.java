@@ -13,23 +13,22 @@ import java.util.Map;
 /**
  * Where the worker keeps what is its own, outside the project tree the agents write: its state
  * (journal, logs) under {@code $XDG_STATE_HOME/devops-worker/<board id>/}, its instance lock under
- * {@code $XDG_RUNTIME_DIR/devops-worker/}, the operator's settings (allowed signers) under {@code
- * $XDG_CONFIG_HOME/devops-worker/} — each falling back as the XDG base directory spec says.
+ * {@code $XDG_RUNTIME_DIR/devops-worker/} — each falling back as the XDG base directory spec says.
+ * (The operator's allowed signers are under {@code $XDG_CONFIG_HOME}: see {@code AllowedSigners}.)
  */
-public record Locations(Path stateHome, Path runtimeDir, Path configHome) {
+public record Locations(Path stateHome, Path runtimeDir) {
   private static final String APP = "devops-worker";
 
   /** The locations the environment {@code env} names (HOME, XDG_*). */
   public static Locations of(Map<String, String> env) {
     Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
     Path state = xdg(env, "XDG_STATE_HOME", home.resolve(".local/state"));
-    Path config = xdg(env, "XDG_CONFIG_HOME", home.resolve(".config"));
     String runtime = env.get("XDG_RUNTIME_DIR");
     Path run =
         runtime != null && Path.of(runtime).isAbsolute()
             ? Path.of(runtime)
             : Path.of(System.getProperty("java.io.tmpdir"), APP + "-" + userName(env));
-    return new Locations(state.resolve(APP), run.resolve(APP), config.resolve(APP));
+    return new Locations(state.resolve(APP), run.resolve(APP));
   }
 
   /** The spec's rule: a relative or empty value is ignored. */
@@ -75,11 +74,6 @@ public record Locations(Path stateHome, Path runtimeDir, Path configHome) {
     } catch (IOException notThereYet) {
       return board.toAbsolutePath().normalize();
     }
-  }
-
-  /** The operator's allowed-signers file when none is named. */
-  public Path allowedSigners() {
-    return configHome.resolve("allowed_signers");
   }
 
   static String hash(Path real) {

@@ -387,7 +387,7 @@ final class TaskExecution {
     String type = task.text("type");
     String fix = "; fix it and set the task back to pending.";
     try {
-      Runbook runbook = Runbook.load(config.runbook());
+      Runbook runbook = Runbook.load(config.runbook(), config.runbookFiles());
       JsonNode chosen = task.json().path("payload").path("runbook");
       Optional<Section> section =
           chosen.isTextual() ? runbook.section(type, chosen.asText()) : runbook.section(type);

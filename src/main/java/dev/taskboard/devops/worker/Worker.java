@@ -55,6 +55,7 @@ public final class Worker implements Closeable {
   private final Answers answers;
   private final Progress progress;
   private final PendingWrites pending;
+  private final Notifier notifier;
   private final StopSignal stop = new StopSignal();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
@@ -78,7 +79,8 @@ public final class Worker implements Closeable {
     this.pending = new PendingWrites(config.rescan());
     HumanRequests humans = new HumanRequests(config.humanRequests(), config.clock());
     this.progress = Progress.forTerminal(config.clock());
-    Escalations escalations = new Escalations(board, humans, journal, config.clock());
+    this.notifier = Notifier.of(config.notifyCommand());
+    Escalations escalations = new Escalations(board, humans, journal, config.clock(), notifier);
     this.execution =
         new TaskExecution(
             config,
@@ -427,7 +429,7 @@ public final class Worker implements Closeable {
   /** deployment.md's approval timeout; the default when the runbook cannot be read now. */
   private Duration approvalTimeout() {
     try {
-      return Runbook.load(config.runbook()).gates().approvalTimeout();
+      return Runbook.load(config.runbook(), config.runbookFiles()).gates().approvalTimeout();
     } catch (IOException unreadable) {
       return GateSettings.defaults().approvalTimeout();
     }
@@ -523,6 +525,7 @@ public final class Worker implements Closeable {
   @Override
   public void close() throws IOException {
     try {
+      notifier.close();
       progress.close();
       journal.close();
     } finally {

@@ -275,6 +275,28 @@ class HumanLoopTest {
         Json.MAPPER.convertValue(f.task("S-1").path("result").path("follow_ups"), List.class));
   }
 
+  @Test
+  void newEntry_runsTheOperatorsNotifyCommand_withTheEntryInItsEnvironment_andItsFailureIsNotFatal()
+      throws Exception {
+    WorkerFixture f = production();
+    Path notified = f.marks.resolve("notified");
+    String command =
+        "printf '%s|%s|%s|%s\\n' \"$DEVOPS_WORKER_REQUEST_ID\" \"$DEVOPS_WORKER_TASK_ID\""
+            + " \"$DEVOPS_WORKER_REQUEST_PRIORITY\" \"$DEVOPS_WORKER_REQUEST_TITLE\" >> '"
+            + notified
+            + "'; exit 3";
+    WorkerConfig config =
+        WorkerConfig.builder(f.board, f.runbook, TestEnv.in(f.dir)).notifyCommand(command).build();
+    try (Worker w = Worker.open(config)) {
+      w.run(true);
+    } // closing waits for the notify command (bounded)
+
+    assertEquals("blocked", f.status("P-1"));
+    assertEquals(
+        List.of("HITL-001|P-1|High|Approve production deployment of release 2.0 (P-1)"),
+        Files.readAllLines(notified));
+  }
+
   // --- helpers
 
   private WorkerFixture production() throws IOException {
