@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       BoardCommand.class,
       ReportCommand.class,
       ValidateCommand.class,
-      InitCommand.class
+      InitCommand.class,
+      McpCommand.class
     })
 public final class Main {
   public static void main(String[] args) {
