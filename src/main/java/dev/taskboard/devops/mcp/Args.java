@@ -106,9 +106,7 @@ final class Args {
       return release;
     }
     String r = release.get();
-    if (r.length() > MAX_RELEASE) {
-      throw tooLong(name, r.length(), MAX_RELEASE, "characters");
-    }
+    checkLength(name, r, MAX_RELEASE, "shorten it");
     if (!RELEASE.matcher(r).matches()) {
       throw new ToolError(
           name
@@ -121,12 +119,12 @@ final class Args {
   }
 
   /** One line of text (a title, a reason): required, no control characters. */
-  String line(String name, int max, String hint) {
+  String line(String name, int max, String hint, String whenTooLong) {
     String text = requiredString(name, hint);
     if (text.isBlank()) {
       throw new ToolError(name + ": is blank; give " + hint);
     }
-    checkLength(name, text, max);
+    checkLength(name, text, max, whenTooLong);
     if (text.codePoints().anyMatch(Args::isControlOrBreak)) {
       throw new ToolError(
           name + ": has a control character or line break; give one line of plain text");
@@ -135,12 +133,12 @@ final class Args {
   }
 
   /** Free text over several lines (a description), if given: tabs and line feeds allowed. */
-  Optional<String> text(String name, int max) {
+  Optional<String> text(String name, int max, String whenTooLong) {
     Optional<String> text = optionalString(name);
     if (text.isEmpty()) {
       return text;
     }
-    checkLength(name, text.get(), max);
+    checkLength(name, text.get(), max, whenTooLong);
     if (text.get().codePoints().anyMatch(c -> c != '\n' && c != '\t' && isControlOrBreak(c))) {
       throw new ToolError(
           name + ": has a control character; use plain text (line feeds and tabs are fine)");
@@ -214,7 +212,7 @@ final class Args {
                 + " is not a check name; use the gate's check names, like \"unit_tests\" or"
                 + " \"code_review\"");
       }
-      checkDepth(name + "." + check, value.get(check), 1);
+      checkDepth(name + "." + check, value.get(check), 2); // the evidence object is level 1
     }
     return Optional.of((ObjectNode) value);
   }
@@ -253,7 +251,13 @@ final class Args {
       throw new ToolError(name + ": is blank; give a task's id, like \"TASK-007\"");
     }
     if (bytes > MAX_ID_BYTES) {
-      throw tooLong(name, bytes, MAX_ID_BYTES, "bytes");
+      throw new ToolError(
+          name
+              + ": "
+              + bytes
+              + " bytes, at most "
+              + MAX_ID_BYTES
+              + " are allowed; give a task's id, like \"TASK-007\"");
     }
     if (id.codePoints().anyMatch(Args::isControlOrFormat)) {
       throw new ToolError(
@@ -261,24 +265,12 @@ final class Args {
     }
   }
 
-  private static void checkLength(String name, String text, int max) {
+  private static void checkLength(String name, String text, int max, String whenTooLong) {
     int chars = text.codePointCount(0, text.length());
     if (chars > max) {
-      throw tooLong(name, chars, max, "characters");
+      throw new ToolError(
+          name + ": " + chars + " characters, at most " + max + " are allowed; " + whenTooLong);
     }
-  }
-
-  private static ToolError tooLong(String name, int length, int max, String unit) {
-    return new ToolError(
-        name
-            + ": "
-            + length
-            + " "
-            + unit
-            + ", at most "
-            + max
-            + " are allowed; shorten it"
-            + (unit.equals("characters") && max >= MAX_TITLE ? " (put details in a file)" : ""));
   }
 
   private static boolean isControlOrBreak(int c) {

@@ -67,13 +67,22 @@ final class Toolbox {
               + " tasks; request deployment_staging, deployment_production, deployment_rollback,"
               + " infrastructure_<something> or monitoring_setup");
     }
-    String title = args.line("title", Args.MAX_TITLE, "a short title, like \"Deploy 1.4.0\"");
+    String title =
+        args.line(
+            "title",
+            Args.MAX_TITLE,
+            "a short title, like \"Deploy 1.4.0\"",
+            "shorten it (details go in description)");
     Optional<String> release = args.release("release");
     if (release.isEmpty() && taskType.deploysRelease()) {
       throw new ToolError(
           "release: missing; a " + type + " deploys a release, give its name, like \"1.4.0\"");
     }
-    Optional<String> description = args.text("description", Args.MAX_DESCRIPTION);
+    Optional<String> description =
+        args.text(
+            "description",
+            Args.MAX_DESCRIPTION,
+            "shorten it (put long material in a file in the repository and name it)");
     List<String> dependsOn = args.ids("depends_on");
     Optional<ObjectNode> evidence = args.evidence("evidence");
     List<String> evidenceTasks = args.ids("evidence_tasks");
@@ -184,7 +193,8 @@ final class Toolbox {
    */
   String requeueTask(Args args) throws IOException {
     String id = args.id("id");
-    String reason = args.line("reason", Args.MAX_REASON, "why it should run again");
+    String reason =
+        args.line("reason", Args.MAX_REASON, "why it should run again", "say it in one line");
     Instant now = config.clock().instant();
     Task written;
     try {
