@@ -34,6 +34,11 @@ public final class AgentServer {
    *   "closing" before each write): `printf 'req\n' | server` gets no answer. JsonRpcLines holds the
    *   end back until JsonRpcOut has seen an answer to every request passed on.
    * - The server advertises the logging capability even when only tools are configured.
+   * - A tools/call whose params do not decode (a string, arguments as an array, no params) is
+   *   answered with -32603 and Jackson's exception text — class names, "through reference chain" —
+   *   and a stack trace in the log. JsonRpcLines answers those with -32602 itself.
+   * - A request sent before notifications/initialized is neither answered nor refused: it waits
+   *   for the initialization, forever if none comes (JsonRpcLines' wait at the end is bounded).
    * - Sync tool handlers run on Reactor's boundedElastic threads, several at once (the session
    *   flatMaps inbound messages); immediateExecution(true) would run them on the stdin reader thread
    *   instead, blocking pings and cancellations meanwhile. Tools serialises them itself.

@@ -33,6 +33,7 @@ final class JsonRpcLines extends InputStream {
 
   static final int PARSE_ERROR = -32700;
   static final int INVALID_REQUEST = -32600;
+  static final int INVALID_PARAMS = -32602;
 
   private static final byte[] NONE = new byte[0];
   private static final byte[] TOO_LONG = new byte[0];
@@ -128,6 +129,13 @@ final class JsonRpcLines extends InputStream {
     try {
       if (McpSchema.deserializeJsonRpcMessage(mcpMapper, text)
           instanceof McpSchema.JSONRPCRequest) {
+        if (!wellFormedToolCall(node)) {
+          reply(
+              node.path("id"),
+              INVALID_PARAMS,
+              "tools/call takes params {\"name\": a tool's name, \"arguments\": an object}");
+          return false;
+        }
         out.expect(node.path("id"));
       }
       return true;
@@ -140,6 +148,21 @@ final class JsonRpcLines extends InputStream {
               + " \"2.0\", \"id\" and \"method\"");
       return false;
     }
+  }
+
+  /**
+   * A tools/call the SDK can decode: it answers other shapes with its Jackson exception's text
+   * (class names and all) as an internal error, and logs a stack trace.
+   */
+  private static boolean wellFormedToolCall(JsonNode request) {
+    if (!request.path("method").asText().equals(McpSchema.METHOD_TOOLS_CALL)) {
+      return true;
+    }
+    JsonNode params = request.path("params");
+    JsonNode arguments = params.path("arguments");
+    return params.isObject()
+        && params.path("name").isTextual()
+        && (arguments.isMissingNode() || arguments.isNull() || arguments.isObject());
   }
 
   private void reply(JsonNode id, int code, String message) throws IOException {

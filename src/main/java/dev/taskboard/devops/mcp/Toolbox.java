@@ -46,6 +46,7 @@ final class Toolbox {
   static final int MAX_LISTED = 500;
   static final int MAX_SHOWN_CHARS = 2_000;
   static final int MAX_LOG_LINES = 50;
+  static final int MAX_GATES = 100;
   static final int MAX_LOG_LINE_CHARS = 500;
 
   private final WorkerConfig config;
@@ -363,6 +364,9 @@ final class Toolbox {
         .fields()
         .forEachRemaining(
             gate -> {
+              if (out.size() >= MAX_GATES) {
+                return; // another agent's board; the worker writes a dozen at most
+              }
               ObjectNode row = out.addObject();
               row.put("check", shown(gate.getKey()));
               putShown(row, "verdict", gate.getValue().path("verdict"));

@@ -59,6 +59,8 @@ class StdioLinesTest {
               "{\"id\": 41, \"hello\": true}",
               "[1, 2, 3]",
               call(2, "task_status", "{\"id\": \"TASK-003\"}"),
+              call(43, "task_status", "[\"TASK-003\"]"),
+              "{\"jsonrpc\":\"2.0\",\"id\":44,\"method\":\"tools/call\",\"params\":\"x\"}",
               "{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"tools/call\",\"params\":{\"name\":"
                   + "\"task_status\",\"arguments\":{\"id\":\""
                   + "x".repeat(JsonRpcLines.MAX_LINE_BYTES)
@@ -84,8 +86,12 @@ class StdioLinesTest {
         errorCodes.add(message.path("error").path("code").asInt());
       }
     }
-    assertEquals(List.of(-32700, -32600, -32600, -32600), errorCodes);
+    assertEquals(List.of(-32700, -32600, -32600, -32602, -32602, -32600), errorCodes);
     assertEquals(-32600, byId.get("41").path("error").path("code").asInt());
+    assertEquals(
+        "tools/call takes params {\"name\": a tool's name, \"arguments\": an object}",
+        byId.get("43").path("error").path("message").asText());
+    assertEquals(-32602, byId.get("44").path("error").path("code").asInt());
     assertEquals(
         "devops-worker", byId.get("1").path("result").path("serverInfo").path("name").asText());
     assertEquals("blocked", toolResult(byId.get("2")).path("status").asText());
