@@ -57,62 +57,86 @@ final class Toolbox {
     this.board = config.openBoard();
   }
 
+  /** What request_deployment asks for, its arguments checked. */
+  private record Request(
+      String type,
+      String title,
+      Optional<String> release,
+      Optional<String> description,
+      List<String> dependsOn,
+      Optional<ObjectNode> evidence,
+      List<String> evidenceTasks) {
+
+    static Request of(Args args) {
+      String type = args.type("type");
+      TaskType taskType = TaskType.of(type);
+      if (!taskType.handled()) {
+        throw new ToolError(
+            "type: devops-worker does not run "
+                + type
+                + " tasks; request deployment_staging, deployment_production, deployment_rollback,"
+                + " infrastructure_<something> or monitoring_setup");
+      }
+      String title =
+          args.line(
+              "title",
+              Args.MAX_TITLE,
+              "a short title, like \"Deploy 1.4.0\"",
+              "shorten it (details go in description)");
+      Optional<String> release = args.release("release");
+      if (release.isEmpty() && taskType.deploysRelease()) {
+        throw new ToolError(
+            "release: missing; a " + type + " deploys a release, give its name, like \"1.4.0\"");
+      }
+      Optional<String> description =
+          args.text(
+              "description",
+              Args.MAX_DESCRIPTION,
+              "shorten it (put long material in a file in the repository and name it)");
+      return new Request(
+          type,
+          title,
+          release,
+          description,
+          args.ids("depends_on"),
+          args.evidence("evidence"),
+          args.ids("evidence_tasks"));
+    }
+
+    /**
+     * The board entry: a pending task for the worker, payload as the evidence convention has it.
+     */
+    ObjectNode task(Instant now) {
+      ObjectNode payload = Json.MAPPER.createObjectNode();
+      payload.put("title", title);
+      description.ifPresent(d -> payload.put("description", d));
+      release.ifPresent(r -> payload.put("release", r));
+      evidence.ifPresent(e -> payload.set("gates", e));
+      if (!evidenceTasks.isEmpty()) {
+        payload.set("evidence_tasks", strings(evidenceTasks));
+      }
+      payload.put("requested_via", VIA);
+      ObjectNode task = Json.MAPPER.createObjectNode();
+      task.put("type", type);
+      task.put("status", TaskStatus.PENDING.wireName());
+      task.put("agent", Agents.DEVOPS_ENGINEER);
+      task.put("created_at", now.toString());
+      task.put("updated_at", now.toString());
+      if (!dependsOn.isEmpty()) {
+        task.set("depends_on", strings(dependsOn));
+      }
+      task.set("payload", payload);
+      return task;
+    }
+  }
+
   /** Adds a pending task for the worker; returns its id. */
   String requestDeployment(Args args) throws IOException {
-    String type = args.type("type");
-    TaskType taskType = TaskType.of(type);
-    if (!taskType.handled()) {
-      throw new ToolError(
-          "type: devops-worker does not run "
-              + type
-              + " tasks; request deployment_staging, deployment_production, deployment_rollback,"
-              + " infrastructure_<something> or monitoring_setup");
-    }
-    String title =
-        args.line(
-            "title",
-            Args.MAX_TITLE,
-            "a short title, like \"Deploy 1.4.0\"",
-            "shorten it (details go in description)");
-    Optional<String> release = args.release("release");
-    if (release.isEmpty() && taskType.deploysRelease()) {
-      throw new ToolError(
-          "release: missing; a " + type + " deploys a release, give its name, like \"1.4.0\"");
-    }
-    Optional<String> description =
-        args.text(
-            "description",
-            Args.MAX_DESCRIPTION,
-            "shorten it (put long material in a file in the repository and name it)");
-    List<String> dependsOn = args.ids("depends_on");
-    Optional<ObjectNode> evidence = args.evidence("evidence");
-    List<String> evidenceTasks = args.ids("evidence_tasks");
-    requireSection(type);
-    requireOnBoard("depends_on", dependsOn);
-    requireOnBoard("evidence_tasks", evidenceTasks);
-
-    ObjectNode payload = Json.MAPPER.createObjectNode();
-    payload.put("title", title);
-    description.ifPresent(d -> payload.put("description", d));
-    release.ifPresent(r -> payload.put("release", r));
-    evidence.ifPresent(e -> payload.set("gates", e));
-    if (!evidenceTasks.isEmpty()) {
-      payload.set("evidence_tasks", strings(evidenceTasks));
-    }
-    payload.put("requested_via", VIA);
-    String now = config.clock().instant().toString();
-    ObjectNode task = Json.MAPPER.createObjectNode();
-    task.put("type", type);
-    task.put("status", TaskStatus.PENDING.wireName());
-    task.put("agent", Agents.DEVOPS_ENGINEER);
-    task.put("created_at", now);
-    task.put("updated_at", now);
-    if (!dependsOn.isEmpty()) {
-      task.set("depends_on", strings(dependsOn));
-    }
-    task.set("payload", payload);
-    Task added = board.add(task);
-
+    Request request = Request.of(args);
+    requireSection(request.type());
+    requireOnBoard("depends_on", request.dependsOn());
+    requireOnBoard("evidence_tasks", request.evidenceTasks());
+    Task added = board.add(request.task(config.clock().instant()));
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("id", added.id());
     out.put("status", TaskStatus.PENDING.wireName());
