@@ -71,7 +71,7 @@ final class JsonRpcLines extends InputStream {
     if (length == 0) {
       return 0;
     }
-    if (position == line.length && !nextMessage()) {
+    if (position == line.length && !nextMessageOrEnd()) {
       return -1;
     }
     int n = Math.min(length, line.length - position);
@@ -86,15 +86,19 @@ final class JsonRpcLines extends InputStream {
     return line.length - position;
   }
 
+  /** The next message; at the end of input, or when stdin or stdout fails, false once told. */
+  private boolean nextMessageOrEnd() throws IOException {
+    try {
+      return nextMessage();
+    } catch (IOException | RuntimeException e) {
+      end(); // the SDK gives up on this stream now; the server must stop waiting for it
+      throw e;
+    }
+  }
+
   private boolean nextMessage() throws IOException {
     while (!ended) {
-      byte[] raw;
-      try {
-        raw = readLine();
-      } catch (IOException e) {
-        end();
-        throw e;
-      }
+      byte[] raw = readLine();
       if (raw == null) {
         awaitAnswers();
         end();
@@ -179,7 +183,6 @@ final class JsonRpcLines extends InputStream {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      end();
       throw new InterruptedIOException("interrupted while answering the last requests");
     }
   }
