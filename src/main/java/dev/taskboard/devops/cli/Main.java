@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       BoardCommand.class,
       ReportCommand.class,
       ValidateCommand.class,
-      InitCommand.class
+      InitCommand.class,
+      McpCommand.class
     })
 public final class Main {
   /** The environment the commands read (HOME, XDG_*, DEVOPS_WORKER_*): injected for tests. */

@@ -47,6 +47,19 @@ public final class Scaffold {
   }
 
   /**
+   * Registers the worker's MCP server for the team's agents — an entry in {@code .mcp.json} that
+   * starts {@code LAUNCHER mcp --board BOARD} — and tells them about it in a section of {@code
+   * AGENTS.md}; neither file is overwritten. Returns one line per file, as {@link #create} does.
+   *
+   * @param launcher the command that starts devops-worker, e.g. the path of bin/devops-worker
+   */
+  public static List<String> agents(Path dir, String launcher) throws IOException {
+    requireWritableDirectory(dir);
+    return List.of(
+        AgentSetup.mcpJson(dir, launcher, board(dir)), AgentSetup.agentsMd(dir, launcher));
+  }
+
+  /**
    * {@code .plan/tasks.json}, unless the project keeps its board in {@code ./tasks.json}: an empty
    * {@code .plan/tasks.json} would hide it from the worker, which looks in {@code .plan} first.
    */
@@ -79,7 +92,7 @@ public final class Scaffold {
   }
 
   /** Writes {@code text} unless the file exists (atomically decided); returns whether it did. */
-  private static boolean createNew(Path file, String text) throws IOException {
+  static boolean createNew(Path file, String text) throws IOException {
     try {
       Files.write(file, text.getBytes(UTF_8), StandardOpenOption.CREATE_NEW);
       return true;

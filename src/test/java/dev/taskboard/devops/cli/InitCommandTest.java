@@ -175,6 +175,158 @@ class InitCommandTest {
     assertFalse(Files.exists(missing));
   }
 
+  private static final String LAUNCHER = "/opt/devops-worker/bin/devops-worker";
+
+  @Test
+  void initAgents_freshProject_registersTheServerAndWritesAgentsMd() throws IOException {
+    Run run = run("init", "--agents", "--launcher", LAUNCHER, dir.toString());
+
+    assertEquals(ExitCode.OK, run.exitCode(), run.err());
+    assertTrue(run.out().endsWith("created .mcp.json\ncreated AGENTS.md\n"), run.out());
+    assertEquals(
+        """
+        {
+          "mcpServers": {
+            "devops-worker": {
+              "command": "/opt/devops-worker/bin/devops-worker",
+              "args": ["mcp", "--board", ".plan/tasks.json"]
+            }
+          }
+        }
+        """,
+        Files.readString(dir.resolve(".mcp.json")));
+    String agents = Files.readString(dir.resolve("AGENTS.md"));
+    assertTrue(agents.startsWith("## Deployments: devops-worker\n"), agents);
+    assertTrue(agents.contains("`request_deployment`"), agents);
+    assertTrue(agents.contains(LAUNCHER + " board add --json"), agents);
+  }
+
+  @Test
+  void initAgents_mcpJsonWithOtherServers_addsOursAfterThem_keepsEveryOtherByte()
+      throws IOException {
+    Files.writeString(
+        dir.resolve(".mcp.json"),
+        """
+        {
+            "mcpServers": {
+                "task-master-ai": {
+                    "command": "npx",
+                    "args": ["-y", "task-master-ai"]
+                }
+            },
+            "note": "é"
+        }""");
+
+    Run run = run("init", "--agents", "--launcher", LAUNCHER, dir.toString());
+
+    assertTrue(run.out().contains("added the devops-worker server to .mcp.json\n"), run.out());
+    assertEquals(
+        """
+        {
+            "mcpServers": {
+                "task-master-ai": {
+                    "command": "npx",
+                    "args": ["-y", "task-master-ai"]
+                },
+                "devops-worker": {
+                  "command": "/opt/devops-worker/bin/devops-worker",
+                  "args": ["mcp", "--board", ".plan/tasks.json"]
+                }
+            },
+            "note": "é"
+        }""",
+        Files.readString(dir.resolve(".mcp.json")));
+  }
+
+  @Test
+  void initAgents_mcpJsonWithoutServers_addsAnMcpServersObject() throws IOException {
+    Files.writeString(dir.resolve(".mcp.json"), "{\r\n  \"x\": true\r\n}\r\n");
+
+    run("init", "--agents", "--launcher", LAUNCHER, dir.toString());
+
+    assertEquals(
+        "{\r\n  \"x\": true,\r\n  \"mcpServers\": {\r\n    \"devops-worker\": {\r\n"
+            + "      \"command\": \"/opt/devops-worker/bin/devops-worker\",\r\n"
+            + "      \"args\": [\"mcp\", \"--board\", \".plan/tasks.json\"]\r\n    }\r\n  }\r\n}\r\n",
+        Files.readString(dir.resolve(".mcp.json")));
+  }
+
+  @Test
+  void initAgents_emptyMcpServers_putsOursInside() throws IOException {
+    Files.writeString(dir.resolve(".mcp.json"), "{\"mcpServers\": {}}");
+
+    run("init", "--agents", "--launcher", "dw", dir.toString());
+
+    assertEquals(
+        "{\"mcpServers\": {\n  \"devops-worker\": {\n    \"command\": \"dw\",\n"
+            + "    \"args\": [\"mcp\", \"--board\", \".plan/tasks.json\"]\n  }\n}}",
+        Files.readString(dir.resolve(".mcp.json")));
+  }
+
+  @Test
+  void initAgents_serverAlreadyRegistered_leavesMcpJsonAloneAndSaysSo() throws IOException {
+    String mine = "{\"mcpServers\": {\"devops-worker\": {\"command\": \"my-wrapper\"}}}\n";
+    Files.writeString(dir.resolve(".mcp.json"), mine);
+
+    Run run = run("init", "--agents", "--launcher", LAUNCHER, dir.toString());
+
+    assertTrue(run.out().contains("kept .mcp.json (it has a devops-worker server)\n"), run.out());
+    assertEquals(mine, Files.readString(dir.resolve(".mcp.json")));
+  }
+
+  @Test
+  void initAgents_mcpJsonNotJson_leavesItAloneAndSaysSo() throws IOException {
+    Files.writeString(dir.resolve(".mcp.json"), "{\"mcpServers\": {,}\n");
+
+    Run run = run("init", "--agents", "--launcher", LAUNCHER, dir.toString());
+
+    assertEquals(ExitCode.OK, run.exitCode());
+    assertTrue(
+        run.out()
+            .contains("kept .mcp.json (not valid JSON; add the devops-worker server yourself)\n"),
+        run.out());
+    assertEquals("{\"mcpServers\": {,}\n", Files.readString(dir.resolve(".mcp.json")));
+  }
+
+  @Test
+  void initAgents_agentsMdWithoutOurSection_appendsIt_keepsTheRest() throws IOException {
+    String theirs = "# Agents\n\nTask-Coder writes code.";
+    Files.writeString(dir.resolve("AGENTS.md"), theirs);
+
+    Run run = run("init", "--agents", "--launcher", LAUNCHER, dir.toString());
+
+    assertTrue(run.out().endsWith("added a devops-worker section to AGENTS.md\n"), run.out());
+    String agents = Files.readString(dir.resolve("AGENTS.md"));
+    assertTrue(agents.startsWith(theirs + "\n\n## Deployments: devops-worker\n"), agents);
+  }
+
+  @Test
+  void initAgents_agentsMdWithOurSection_keepsItByteForByte() throws IOException {
+    run("init", "--agents", "--launcher", LAUNCHER, dir.toString());
+    byte[] agents = Files.readAllBytes(dir.resolve("AGENTS.md"));
+    byte[] mcp = Files.readAllBytes(dir.resolve(".mcp.json"));
+
+    Run again = run("init", "--agents", "--launcher", LAUNCHER, dir.toString());
+
+    assertTrue(
+        again
+            .out()
+            .endsWith(
+                "kept .mcp.json (it has a devops-worker server)\n"
+                    + "kept AGENTS.md (it has a devops-worker section)\n"),
+        again.out());
+    assertArrayEquals(agents, Files.readAllBytes(dir.resolve("AGENTS.md")));
+    assertArrayEquals(mcp, Files.readAllBytes(dir.resolve(".mcp.json")));
+  }
+
+  @Test
+  void init_withoutAgents_writesNoAgentFiles() {
+    run("init", dir.toString());
+
+    assertFalse(Files.exists(dir.resolve(".mcp.json")));
+    assertFalse(Files.exists(dir.resolve("AGENTS.md")));
+  }
+
   private Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

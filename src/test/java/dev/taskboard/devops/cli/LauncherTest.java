@@ -43,6 +43,31 @@ class LauncherTest {
   }
 
   @Test
+  void launcher_init_namesItselfForTheMcpEntry_mcpKeepsBothCompilers() throws Exception {
+    Path javaHome = dir.resolve("jdk");
+    Path java = javaHome.resolve("bin/java");
+    Files.createDirectories(java.getParent());
+    Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path jar = Files.createFile(dir.resolve("devops-worker.jar"));
+    Map<String, String> env =
+        Map.of("JAVA_HOME", javaHome.toString(), "DEVOPS_WORKER_JAR", jar.toString());
+
+    Result init = launch(env, "init", "--agents");
+    Result mcp = launch(env, "mcp");
+
+    Path launcher = Path.of("bin/devops-worker").toAbsolutePath();
+    assertEquals(
+        "-XX:TieredStopAtLevel=1 -Ddevops-worker.launcher="
+            + launcher
+            + " -jar "
+            + jar
+            + " init --agents",
+        init.out());
+    assertEquals("-jar " + jar + " mcp", mcp.out());
+  }
+
+  @Test
   void launcher_withoutAJar_saysHowToBuildOne() throws Exception {
     Result r =
         launch(Map.of("DEVOPS_WORKER_JAR", dir.resolve("missing.jar").toString()), "--version");
