@@ -539,6 +539,7 @@ final class TaskExecution {
     result.put("duration_ms", Duration.between(started, now).toMillis());
     if (outcome.log() != null) {
       result.put("log", outcome.log().toString());
+      result.set("log_tail", Json.MAPPER.valueToTree(LogTail.of(outcome.log())));
     }
     ObjectNode info = result.putObject("deployment_info");
     TaskType type = TaskType.of(task.text("type"));

@@ -63,6 +63,9 @@ class WorkerEndToEndTest {
     assertTrue(
         Files.readString(Path.of(result.path("log").asText())).contains("deploy"),
         "log file written");
+    assertTrue(
+        result.path("log_tail").toString().contains("deploy#1 exited 0"),
+        "the log's last lines are on the board, for agents: " + result.path("log_tail"));
     assertEquals("in_progress", journalStatuses(f).get(0));
     assertEquals(1, f.lines("deploys"));
     assertEquals("Task-Coder", f.task("TASK-002").path("agent").asText(), "other task untouched");
