@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * packaging/Dockerfile: a JDK image (the shipped runbook launches `java Greeter.java`), no fixed
@@ -63,6 +64,17 @@ class DockerfileTest {
     assertTrue(
         instructions("ADD").contains("target/devops-worker-${VERSION}.tar.gz /opt/"),
         instructions("ADD").toString());
+  }
+
+  @Test
+  void dockerfile_namesTheDaemonFlagsTheLauncherGives(@TempDir Path dir) throws Exception {
+    String dockerfile = Files.readString(DOCKERFILE);
+    List<String> flags = Install.daemonFlags(dir);
+
+    assertTrue(flags.stream().anyMatch(f -> f.startsWith("-Xmx")), flags.toString());
+    for (String flag : flags) {
+      assertTrue(dockerfile.contains(flag), flag + " not in " + DOCKERFILE);
+    }
   }
 
   @Test

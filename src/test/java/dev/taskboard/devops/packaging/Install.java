@@ -67,6 +67,33 @@ final class Install {
   }
 
   /**
+   * The JVM flags the launcher gives the daemon ({@code run}), read by running it with a java that
+   * prints its arguments; the logging flags every command gets are left out.
+   */
+  static List<String> daemonFlags(Path scratch) throws IOException, InterruptedException {
+    Path home = scratch.resolve("printing-jdk");
+    Path java = home.resolve("bin/java");
+    Files.createDirectories(java.getParent());
+    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path jar = Files.createFile(scratch.resolve("empty.jar"));
+    ProcessBuilder pb =
+        new ProcessBuilder(Path.of("bin/devops-worker").toAbsolutePath().toString(), "run");
+    Stream.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS").forEach(pb.environment()::remove);
+    pb.environment().put("JAVA_HOME", home.toString());
+    pb.environment().put("DEVOPS_WORKER_JAR", jar.toString());
+    Process p = pb.redirectErrorStream(true).start();
+    List<String> args =
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    if (p.waitFor() != 0 || !args.contains("-jar")) {
+      throw new IllegalStateException("launcher printed " + args);
+    }
+    return args.subList(0, args.indexOf("-jar")).stream()
+        .filter(a -> !a.startsWith("-Xlog:"))
+        .toList();
+  }
+
+  /**
    * Runs the launcher with {@code env} on top of a cleaned environment; stdout and stderr apart.
    */
   Run run(Path workDir, Map<String, String> env, String... args)

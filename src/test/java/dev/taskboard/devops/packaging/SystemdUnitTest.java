@@ -66,6 +66,17 @@ class SystemdUnitTest {
   }
 
   @Test
+  void unit_namesTheDaemonFlagsTheLauncherGives() throws Exception {
+    String unit = Files.readString(UNIT);
+    List<String> flags = Install.daemonFlags(dir);
+
+    assertTrue(flags.stream().anyMatch(f -> f.startsWith("-Xmx")), flags.toString());
+    for (String flag : flags) {
+      assertTrue(unit.contains(flag), flag + " not in " + UNIT);
+    }
+  }
+
+  @Test
   void unit_passesSystemdAnalyzeVerify() throws Exception {
     assumeTrue(
         onPath("systemd-analyze"),
