@@ -136,6 +136,23 @@ class LauncherCdsTest {
   }
 
   @Test
+  void callsWithOtherJavaOpts_keepTheirOwnArchives() throws Exception {
+    Map<String, String> small = new java.util.HashMap<>(env);
+    small.put("JAVA_OPTS", "-Xmx64m");
+    Map<String, String> large = new java.util.HashMap<>(env);
+    large.put("JAVA_OPTS", "-Xmx128m");
+
+    install.run(dir, small, "--version");
+    install.run(dir, large, "--version");
+    long calls = Files.readAllLines(javaLog).size();
+    Install.Run again = install.run(dir, small, "board", "list", "--board", board.toString());
+
+    assertEquals(0, again.code(), again.err());
+    assertEquals(2, archives().size(), archives().toString());
+    assertEquals(calls + 1, Files.readAllLines(javaLog).size(), "the archive was made again");
+  }
+
+  @Test
   void jvmThatCannotMakeAnArchive_stillPrintsTheTask_andIsNotAskedAgain() throws Exception {
     // Without the JDK's base archive the JVM refuses -XX:ArchiveClassesAtExit.
     Map<String, String> noSharing = new java.util.HashMap<>(env);
