@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -72,10 +71,10 @@ final class Document {
   record SectionBlock(Section section, int heading, int end) {}
 
   /**
-   * A top-level code or HTML block that never ends where it should and so takes in whatever follows
-   * it: what to tell the human who must close it.
+   * A top-level fenced code or HTML block, and what to tell a human when it takes in an entry the
+   * worker writes after it (then it does not end where it should).
    */
-  record Open(int first, int last, String reason) {}
+  record Literal(int first, int last, String reason) {}
 
   /**
    * A {@code **Name**: value} line of an entry: the value as on the line (stripped), where it
@@ -152,7 +151,7 @@ final class Document {
   final List<EntryBlock> entries;
   private final Map<Integer, Heading> headings = new LinkedHashMap<>();
   private final List<Fence> fences = new ArrayList<>();
-  private final List<Open> open = new ArrayList<>();
+  private final List<Literal> literal = new ArrayList<>();
   private final Map<String, Integer> idCounts = new HashMap<>();
 
   private Document(String text) {
@@ -207,12 +206,12 @@ final class Document {
 
   /**
    * The style new entries take: the team's {@code **Name:** value} lines when most field lines of
-   * the file's entries are written so, else the worker's list items.
+   * the others' entries are written so, else the worker's list items.
    */
   EntryText.Style style() {
     int team = 0;
     int list = 0;
-    for (EntryBlock e : entries) {
+    for (EntryBlock e : othersEntries()) {
       for (Field f : e.fields()) {
         if (f.style().equals(EntryText.Style.TEAM)) {
           team++;
@@ -225,13 +224,14 @@ final class Document {
   }
 
   /**
-   * Whether the file ends each entry with a thematic break of its own: more entries do so (a break
-   * followed by anything but a section heading) than follow one another without one.
+   * Whether the file ends each entry with a thematic break of its own: more of the others' entries
+   * do so (a break followed by anything but a section heading) than follow one another without one.
+   * The worker's own entries have no vote, so that what it wrote never changes how it cuts.
    */
   boolean separated() {
     int yes = 0;
     int no = 0;
-    for (EntryBlock e : entries) {
+    for (EntryBlock e : othersEntries()) {
       if (e.end() >= lines.size()) {
         continue;
       }
@@ -247,9 +247,14 @@ final class Document {
     return yes > no;
   }
 
-  /** The code or HTML block that never ends and takes in {@code line}, if one does. */
-  Optional<Open> openAt(int line) {
-    return open.stream().filter(o -> o.first() <= line && line <= o.last()).findFirst();
+  /** Entries without a devops-worker comment line: how the file's other authors write. */
+  private List<EntryBlock> othersEntries() {
+    return entries.stream().filter(e -> e.mark().isEmpty()).toList();
+  }
+
+  /** The top-level fenced code or HTML block {@code line} is part of, if any. */
+  Optional<Literal> literalAt(int line) {
+    return literal.stream().filter(o -> o.first() <= line && line <= o.last()).findFirst();
   }
 
   /**
@@ -464,21 +469,23 @@ final class Document {
       }
     } else if (node instanceof ThematicBreak) {
       kind[range[0]] = Kind.BREAK;
-    } else if (node instanceof FencedCodeBlock fence && fence.getClosingFenceLength() == null) {
-      open.add(
-          new Open(
-              range[0],
-              Integer.MAX_VALUE,
-              "a "
-                  + String.valueOf(fence.getFenceChar()).repeat(fence.getOpeningFenceLength())
-                  + " code block opened here is never closed; close it so new requests can be"
-                  + " added"));
-    } else if (node instanceof HtmlBlock html && !closed(html)) {
-      open.add(
-          new Open(
+    } else if (node instanceof FencedCodeBlock fence) {
+      literal.add(
+          new Literal(
               range[0],
               range[1],
-              html.getLiteral().stripLeading().startsWith("<!--")
+              "a "
+                  + fence.getFenceCharacter().repeat(fence.getOpeningFenceLength())
+                  + " code block opened here is never closed; close it so new requests can be"
+                  + " added"));
+    } else if (node instanceof HtmlBlock html) {
+      boolean comment =
+          html.getLiteral() != null && html.getLiteral().stripLeading().startsWith("<!--");
+      literal.add(
+          new Literal(
+              range[0],
+              range[1],
+              comment
                   ? "an HTML comment opened here is never closed; end it with --> so new requests"
                       + " can be added"
                   : "an HTML block opened here is never closed; close it so new requests can be"
@@ -507,33 +514,6 @@ final class Document {
         literals(n, kind);
       }
     }
-  }
-
-  /**
-   * Whether an HTML block ends before the end of the file by its own end condition; only blocks of
-   * the kinds that end at a marker (comments, {@code <pre>}, {@code <?}, ...) can run on.
-   */
-  private static boolean closed(HtmlBlock html) {
-    String literal = html.getLiteral() == null ? "" : html.getLiteral().stripLeading();
-    String lower = literal.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("<!--")) {
-      return literal.contains("-->");
-    }
-    for (String tag : List.of("pre", "script", "style", "textarea")) {
-      if (lower.matches("(?s)^<" + tag + "(?:[\\s>].*)?$")) {
-        return lower.contains("</" + tag + ">");
-      }
-    }
-    if (lower.startsWith("<?")) {
-      return literal.contains("?>");
-    }
-    if (lower.startsWith("<![cdata[")) {
-      return literal.contains("]]>");
-    }
-    if (lower.matches("(?s)^<![a-z].*")) {
-      return literal.contains(">");
-    }
-    return true; // ends at a blank line, which the worker always writes before an entry
   }
 
   private void mark(Kind[] kind, int[] range, Kind as) {

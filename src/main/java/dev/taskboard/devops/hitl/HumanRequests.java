@@ -186,7 +186,8 @@ public final class HumanRequests {
     Edit append = doc.appendTo(Section.PENDING, lines, doc.separated());
     String after = Edit.apply(current, List.of(append));
     int heading = append.start() + append.replacement().indexOf("### ");
-    return Result.replaced(after, readBack(after, ref, Section.PENDING, heading));
+    return Result.replaced(
+        after, readBack(doc, List.of(append), after, ref, Section.PENDING, heading));
   }
 
   private Result<Void> resolve(String current, Target target, String actions, String date)
@@ -205,25 +206,34 @@ public final class HumanRequests {
     if (cut.end() <= insert.start()) {
       heading -= cut.end() - cut.start();
     }
-    readBack(after, entry.ref().orElseThrow(), Section.RESOLVED, heading);
+    readBack(
+        doc, List.of(cut, insert), after, entry.ref().orElseThrow(), Section.RESOLVED, heading);
     return Result.replaced(after, null);
   }
 
   /**
    * The entry just written, read back from the new text: exactly one entry with its id and nonce,
-   * in {@code section}. When an unclosed code block or HTML comment took it in, says which.
+   * in {@code section}. When a code block or HTML comment of the file that never ends took it in,
+   * says which, at its line in the file as it is.
    */
-  private Entry readBack(String after, EntryRef ref, Section section, int headingOffset)
+  private Entry readBack(
+      Document before,
+      List<Edit> edits,
+      String after,
+      EntryRef ref,
+      Section section,
+      int headingOffset)
       throws HumanRequestsException {
     Document doc = Document.parse(after);
     Optional<Entry> mine = lookup(doc, ref).mine().filter(e -> e.section() == section);
     if (mine.isPresent()) {
       return mine.get();
     }
-    int line = doc.lineAt(headingOffset);
-    Optional<Document.Open> open = doc.openAt(line);
-    if (open.isPresent()) {
-      throw new HumanRequestsException(file, open.get().first() + 1, 1, open.get().reason());
+    Optional<Document.Literal> swallowed = doc.literalAt(doc.lineAt(headingOffset));
+    if (swallowed.isPresent()) {
+      int start = doc.lines.get(swallowed.get().first()).start();
+      int line = before.lineAt(Edit.before(edits, start));
+      throw new HumanRequestsException(file, line + 1, 1, swallowed.get().reason());
     }
     throw new HumanRequestsException(
         file,
