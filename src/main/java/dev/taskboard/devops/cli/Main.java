@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       ValidateCommand.class,
       InitCommand.class,
+      DecideCommand.Approve.class,
+      DecideCommand.Reject.class,
+      DecideCommand.Retry.class,
       McpCommand.class
     })
 public final class Main {

@@ -1,38 +1,57 @@
 package dev.taskboard.devops.hitl;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.commonmark.node.FencedCodeBlock;
+import org.commonmark.node.HtmlBlock;
+import org.commonmark.node.IndentedCodeBlock;
+import org.commonmark.node.Node;
+import org.commonmark.node.SourceSpan;
+import org.commonmark.node.ThematicBreak;
+import org.commonmark.parser.IncludeSourceSpans;
+import org.commonmark.parser.Parser;
 
 /**
  * One version of human-requests.md laid out as lines, sections and entries, with the character
  * offsets edits need.
  *
- * <p>Only ATX headings outside fenced code count. A section runs from a level-2 heading to the next
- * heading of level 1 or 2; an entry from a level-3 {@code ### ID: title} heading to the next
- * heading of level 1 to 3 or thematic break.
+ * <p>What counts is what a Markdown reader shows: CommonMark (commonmark-java) decides which lines
+ * are top-level ATX headings and thematic breaks, and which are code or HTML (comments included, at
+ * any depth). Text inside HTML blocks is no heading, entry or field; text inside code is no heading
+ * or field. A section runs from a level-2 heading to the next heading of level 1 or 2; an entry
+ * from a level-3 {@code ### ID: title} heading to the next heading of level 1 to 3 or thematic
+ * break.
  */
 final class Document {
+  /** Blocks only: the worker reads the layout, and inline parsing was 9 of 10 parts of the time. */
+  private static final Parser MARKDOWN =
+      Parser.builder()
+          .includeSourceSpans(IncludeSourceSpans.BLOCKS)
+          .inlineParserFactory(context -> (lines, block) -> {})
+          .build();
+
   private static final Pattern HEADING =
       Pattern.compile("^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$");
   private static final Pattern BREAK =
       Pattern.compile("^ {0,3}(?:(?:\\*[ \\t]*){3,}|(?:-[ \\t]*){3,}|(?:_[ \\t]*){3,})$");
-  private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})");
   private static final Pattern ID_HEADING =
       Pattern.compile("^([A-Za-z][\\w.-]*-\\d+)(?![\\w-])\\s*(?:[:—–-]\\s*)?(.*)$");
   private static final Pattern FIELD =
-      Pattern.compile("^( *)(?:[-*+][ \\t]+)?\\*\\*([^*]+?)(?:\\*\\*[ \\t]*:|:\\*\\*)[ \\t]?(.*)$");
+      Pattern.compile("^( *)([-*+][ \\t]+)?\\*\\*([^*]+?)(\\*\\*[ \\t]*:|:\\*\\*)[ \\t]?(.*)$");
   private static final Pattern LIST_MARKER =
       Pattern.compile("^(?:[-*+]|\\d{1,9}[.)])(?:[ \\t]+|$)");
   private static final Pattern PLACEHOLDER =
       Pattern.compile(
           "^[_*]*\\(?\\s*please add your response here\\.?\\s*\\)?[_*]*$",
           Pattern.CASE_INSENSITIVE);
-  private static final String WORKER_PREFIX = "HITL-";
+  private static final Pattern ANY_WORKER_ID =
+      Pattern.compile(EntryText.WORKER_PREFIX + "(\\d+)", Pattern.CASE_INSENSITIVE);
 
   /** A line: {@code [start, contentEnd)} its text, {@code [contentEnd, end)} its line ending. */
   record Line(int start, int contentEnd, int end) {
@@ -49,17 +68,32 @@ final class Document {
     TEXT,
     HEADING,
     BREAK,
-    CODE
+    CODE,
+    HTML
   }
 
   /** A level-2 (or level-1, as {@link Section#OTHER}) heading and the lines up to the next one. */
   record SectionBlock(Section section, int heading, int end) {}
 
   /**
-   * A {@code **Name**: value} line of an entry: the value as on the line (stripped), where it
-   * starts in the line, and the lines under it ({@code last} is the last non-blank one).
+   * A top-level fenced code or HTML block, and what to tell a human when it takes in an entry the
+   * worker writes after it (then it does not end where it should).
    */
-  record Field(String name, String value, int line, int valueColumn, int last, List<String> under) {
+  record Literal(int first, int last, String reason) {}
+
+  /**
+   * A {@code **Name**: value} line of an entry: the value as on the line (stripped), where it
+   * starts in the line, the lines under it ({@code last} is the last non-blank one), and how the
+   * line writes a field.
+   */
+  record Field(
+      String name,
+      String value,
+      int line,
+      int valueColumn,
+      int last,
+      List<String> under,
+      EntryText.Style style) {
     Field {
       under = List.copyOf(under);
     }
@@ -74,7 +108,8 @@ final class Document {
       int last,
       int end,
       List<Field> fields,
-      Optional<String> key) {
+      Optional<EntryText.Mark> mark,
+      HumanResponse response) {
     EntryBlock {
       fields = List.copyOf(fields);
     }
@@ -83,27 +118,46 @@ final class Document {
       return fields.stream().filter(f -> f.name().equalsIgnoreCase(name)).findFirst();
     }
 
-    Entry entry() {
+    Optional<EntryRef> ref() {
+      return mark.flatMap(EntryText.Mark::nonce).map(n -> new EntryRef(id, n));
+    }
+
+    /** The style of the entry's own fields, for the ones the worker adds to it. */
+    EntryText.Style style() {
+      return fields.isEmpty() ? EntryText.Style.LIST : fields.get(0).style();
+    }
+
+    Entry entry(boolean duplicated) {
       Map<String, String> values = new LinkedHashMap<>();
       for (Field f : fields) {
-        values.putIfAbsent(f.name(), String.join("\n", words(f, false)));
+        values.putIfAbsent(f.name(), String.join("\n", words(f)));
       }
-      Optional<String> response =
-          field(EntryText.HUMAN_RESPONSE)
-              .map(f -> String.join("\n", words(f, true)))
-              .filter(s -> !s.isEmpty());
-      return new Entry(id, title, section, values, response, key, heading + 1);
+      return new Entry(
+          id,
+          title,
+          section,
+          values,
+          response,
+          ref(),
+          mark.flatMap(EntryText.Mark::key),
+          duplicated,
+          heading + 1);
     }
   }
+
+  /** A fenced code block anywhere in the file, nested or not. */
+  private record Fence(String info, String content, int first, int last, boolean closed) {}
 
   final String text;
   final String eol;
   final List<Line> lines;
   final List<Kind> kinds;
-  private int unclosedFence;
   final List<SectionBlock> sections;
   final List<EntryBlock> entries;
   private final Map<Integer, Heading> headings = new LinkedHashMap<>();
+  private final List<Fence> fences = new ArrayList<>();
+  private final List<Literal> literal = new ArrayList<>();
+  private final Map<String, Integer> idCounts = new HashMap<>();
 
   private Document(String text) {
     this.text = text;
@@ -112,6 +166,7 @@ final class Document {
     this.kinds = classify();
     this.sections = findSections();
     this.entries = findEntries();
+    entries.forEach(e -> idCounts.merge(EntryText.sameness(e.id()), 1, Integer::sum));
   }
 
   static Document parse(String text) {
@@ -124,43 +179,109 @@ final class Document {
     return line == 0 && s.startsWith("\uFEFF") ? s.substring(1) : s;
   }
 
-  Optional<EntryBlock> entry(String id) {
-    return entries.stream().filter(e -> e.id().equals(id)).findFirst();
+  List<Entry> entryValues() {
+    return entries.stream().map(this::entry).toList();
   }
 
-  Optional<EntryBlock> workerEntry(String id) {
-    return entries.stream().filter(e -> e.id().equals(id) && e.entry().byWorker()).findFirst();
+  Entry entry(EntryBlock block) {
+    return block.entry(idCounts.getOrDefault(EntryText.sameness(block.id()), 0) > 1);
   }
 
-  /** The next worker id: one above the highest HITL number of any heading, three digits or more. */
+  /** Every entry with this id, ids compared as {@link EntryText#sameness} says. */
+  List<EntryBlock> withId(String id) {
+    String same = EntryText.sameness(id);
+    return entries.stream().filter(e -> EntryText.sameness(e.id()).equals(same)).toList();
+  }
+
+  /**
+   * The next worker id: one above the highest HITL number anywhere in the text (comments, code and
+   * prose included), three digits or more.
+   */
   String nextId() {
     long max = 0;
-    for (Heading h : headings.values()) {
-      Matcher id = ID_HEADING.matcher(h.text());
-      if (id.matches() && id.group(1).regionMatches(true, 0, WORKER_PREFIX, 0, 5)) {
-        String digits = id.group(1).substring(WORKER_PREFIX.length());
-        if (digits.chars().allMatch(Character::isDigit) && digits.length() < 18) {
-          max = Math.max(max, Long.parseLong(digits));
+    Matcher m = ANY_WORKER_ID.matcher(text);
+    while (m.find()) {
+      String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
+      if (digits.length() < 18) {
+        max = Math.max(max, Long.parseLong(digits));
+      }
+    }
+    return String.format("%s%03d", EntryText.WORKER_PREFIX, max + 1);
+  }
+
+  /**
+   * The style new entries take: the team's {@code **Name:** value} lines when most field lines of
+   * the others' entries are written so, else the worker's list items.
+   */
+  EntryText.Style style() {
+    int team = 0;
+    int list = 0;
+    for (EntryBlock e : othersEntries()) {
+      for (Field f : e.fields()) {
+        if (f.style().equals(EntryText.Style.TEAM)) {
+          team++;
+        } else if (f.style().listItem()) {
+          list++;
         }
       }
     }
-    return String.format("%s%03d", WORKER_PREFIX, max + 1);
+    return team > list ? EntryText.Style.TEAM : EntryText.Style.LIST;
+  }
+
+  /**
+   * Whether the file ends each entry with a thematic break of its own: more of the others' entries
+   * do so (a break followed by anything but a section heading) than follow one another without one.
+   * The worker's own entries have no vote, so that what it wrote never changes how it cuts.
+   */
+  boolean separated() {
+    int yes = 0;
+    int no = 0;
+    for (EntryBlock e : othersEntries()) {
+      if (e.end() >= lines.size()) {
+        continue;
+      }
+      if (kinds.get(e.end()) == Kind.BREAK) {
+        int next = nextNonBlank(e.end() + 1);
+        boolean section =
+            next < lines.size() && kinds.get(next) == Kind.HEADING && level(next) <= 2;
+        yes += section ? 0 : 1;
+      } else if (kinds.get(e.end()) == Kind.HEADING && level(e.end()) == 3) {
+        no++;
+      }
+    }
+    return yes > no;
+  }
+
+  /** Entries without a devops-worker comment line: how the file's other authors write. */
+  private List<EntryBlock> othersEntries() {
+    return entries.stream().filter(e -> e.mark().isEmpty()).toList();
+  }
+
+  /** The top-level fenced code or HTML block {@code line} is part of, if any. */
+  Optional<Literal> literalAt(int line) {
+    return literal.stream().filter(o -> o.first() <= line && line <= o.last()).findFirst();
   }
 
   /**
    * Inserts {@code block} (lines without endings) after the last line of the first {@code section}
-   * that is not blank or a thematic break, one blank line before it; appends the section at the end
-   * of the file when there is none.
+   * that is not blank (nor a thematic break, unless entries end in one of their own), one blank
+   * line before it and, when {@code separated}, a thematic break after it; appends the section at
+   * the end of the file when there is none.
    */
-  Edit appendTo(Section section, List<String> block) {
+  Edit appendTo(Section section, List<String> block, boolean separated) {
     Optional<SectionBlock> found =
         sections.stream().filter(s -> s.section() == section).findFirst();
+    List<String> body = new ArrayList<>(block);
+    if (separated) {
+      body.add("");
+      body.add("---");
+    }
     if (found.isEmpty()) {
-      return appendSection(section, block);
+      return appendSection(section, body);
     }
     int last = found.get().heading();
     for (int i = found.get().end() - 1; i > last; i--) {
-      if (kinds.get(i) != Kind.BLANK && kinds.get(i) != Kind.BREAK) {
+      if (kinds.get(i) != Kind.BLANK && (separated || kinds.get(i) != Kind.BREAK)) {
         last = i;
         break;
       }
@@ -168,21 +289,28 @@ final class Document {
     Line after = lines.get(last);
     if (!after.hasEol()) {
       // The file ends here without a line ending: it keeps ending without one.
-      return Edit.insert(after.end(), eol + eol + String.join(eol, block));
+      return Edit.insert(after.end(), eol + eol + String.join(eol, body));
     }
     StringBuilder b = new StringBuilder(eol);
-    block.forEach(line -> b.append(line).append(eol));
+    body.forEach(line -> b.append(line).append(eol));
     if (last + 1 < lines.size() && kinds.get(last + 1) != Kind.BLANK) {
       b.append(eol);
     }
     return Edit.insert(after.end(), b.toString());
   }
 
-  /** Removes an entry's lines and the blank lines after it. */
-  Edit cut(EntryBlock entry) {
-    Line end = lines.get(entry.end() - 1);
+  /**
+   * Removes an entry's lines and the blank lines after it; with {@code separated}, also the
+   * thematic break that ends it and the blank lines after that.
+   */
+  Edit cut(EntryBlock entry, boolean separated) {
+    int end = entry.end();
+    if (separated && end < lines.size() && kinds.get(end) == Kind.BREAK) {
+      end = nextNonBlank(end + 1);
+    }
+    Line endLine = lines.get(end - 1);
     int from = lines.get(entry.heading()).start();
-    if (!end.hasEol()) {
+    if (!endLine.hasEol()) {
       // The entry ends the file without a line ending: take the one before it instead.
       int p = entry.heading() - 1;
       while (p >= 0 && kinds.get(p) == Kind.BLANK) {
@@ -193,7 +321,22 @@ final class Document {
     if (from == 0 && text.startsWith("\uFEFF")) {
       from = 1; // the byte order mark belongs to the file, not to its first line
     }
-    return new Edit(from, end.end(), "");
+    return new Edit(from, endLine.end(), "");
+  }
+
+  /** The 0-based line {@code offset} (a character index into the text) lies on. */
+  int lineAt(int offset) {
+    int low = 0;
+    int high = lines.size() - 1;
+    while (low < high) {
+      int mid = (low + high + 1) >>> 1;
+      if (lines.get(mid).start() <= offset) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return low;
   }
 
   private Edit appendSection(Section section, List<String> block) {
@@ -207,7 +350,7 @@ final class Document {
       if (kinds.get(lines.size() - 1) != Kind.BLANK) {
         b.append(eol);
       }
-      if (separated() && (last < 0 || kinds.get(last) != Kind.BREAK)) {
+      if (breaksBeforeSections() && (last < 0 || kinds.get(last) != Kind.BREAK)) {
         b.append("---").append(eol).append(eol);
       }
     }
@@ -220,7 +363,7 @@ final class Document {
   }
 
   /** Whether the file puts a thematic break before its sections, as the template does. */
-  private boolean separated() {
+  private boolean breaksBeforeSections() {
     for (SectionBlock s : sections) {
       int p = lastNonBlank(s.heading());
       if (p >= 0 && kinds.get(p) == Kind.BREAK) {
@@ -245,6 +388,14 @@ final class Document {
     int p = before - 1;
     while (p >= 0 && kinds.get(p) == Kind.BLANK) {
       p--;
+    }
+    return p;
+  }
+
+  private int nextNonBlank(int from) {
+    int p = from;
+    while (p < lines.size() && kinds.get(p) == Kind.BLANK) {
+      p++;
     }
     return p;
   }
@@ -282,47 +433,117 @@ final class Document {
     return "\n";
   }
 
-  /** The 1-based line of a code fence that is never closed, or 0. */
-  int unclosedFenceLine() {
-    return unclosedFence;
+  /** Each line's kind, as CommonMark sees the file. */
+  private List<Kind> classify() {
+    Kind[] kind = new Kind[lines.size()];
+    for (int i = 0; i < kind.length; i++) {
+      kind[i] = blank(content(i)) ? Kind.BLANK : Kind.TEXT;
+    }
+    Node document = MARKDOWN.parse(markdownInput());
+    for (Node top = document.getFirstChild(); top != null; top = top.getNext()) {
+      topLevel(top, kind);
+    }
+    literals(document, kind);
+    return List.of(kind);
   }
 
-  private List<Kind> classify() {
-    List<Kind> result = new ArrayList<>();
-    String fence = null;
-    int fenceLine = 0;
-    for (int i = 0; i < lines.size(); i++) {
-      String line = content(i);
-      Matcher f = FENCE.matcher(line);
-      if (fence != null) {
-        if (f.find()
-            && f.group(1).charAt(0) == fence.charAt(0)
-            && f.group(1).length() >= fence.length()
-            && line.substring(f.end()).isBlank()) {
-          fence = null;
-        }
-        result.add(Kind.CODE);
-      } else if (f.find()) {
-        fence = f.group(1);
-        fenceLine = i + 1;
-        result.add(Kind.CODE);
-      } else if (line.isBlank()) {
-        result.add(Kind.BLANK);
-      } else if (BREAK.matcher(line).matches()) {
-        result.add(Kind.BREAK);
-      } else {
-        Matcher h = HEADING.matcher(line);
+  /**
+   * The text CommonMark reads: without the byte order mark, and with a carriage return that ends no
+   * line read as a blank, so that its lines are this document's lines.
+   */
+  private String markdownInput() {
+    String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+    return body.replaceAll("\r(?!\n)", " ");
+  }
+
+  private void topLevel(Node node, Kind[] kind) {
+    int[] range = range(node);
+    if (range == null) {
+      return;
+    }
+    if (node instanceof org.commonmark.node.Heading) {
+      if (range[0] == range[1]) {
+        Matcher h = HEADING.matcher(content(range[0]));
         if (h.matches()) {
           String t = h.group(2);
-          headings.put(i, new Heading(h.group(1).length(), t == null ? "" : t.strip()));
-          result.add(Kind.HEADING);
-        } else {
-          result.add(Kind.TEXT);
+          headings.put(range[0], new Heading(h.group(1).length(), t == null ? "" : t.strip()));
+          kind[range[0]] = Kind.HEADING;
         }
+      } else if (BREAK.matcher(content(range[1])).matches()) {
+        kind[range[1]] = Kind.BREAK; // a setext underline of dashes: a break, as it always was here
+      }
+    } else if (node instanceof ThematicBreak) {
+      kind[range[0]] = Kind.BREAK;
+    } else if (node instanceof FencedCodeBlock fence) {
+      literal.add(
+          new Literal(
+              range[0],
+              range[1],
+              "a "
+                  + fence.getFenceCharacter().repeat(fence.getOpeningFenceLength())
+                  + " code block opened here is never closed; close it so new requests can be"
+                  + " added"));
+    } else if (node instanceof HtmlBlock html) {
+      boolean comment =
+          html.getLiteral() != null && html.getLiteral().stripLeading().startsWith("<!--");
+      literal.add(
+          new Literal(
+              range[0],
+              range[1],
+              comment
+                  ? "an HTML comment opened here is never closed; end it with --> so new requests"
+                      + " can be added"
+                  : "an HTML block opened here is never closed; close it so new requests can be"
+                      + " added"));
+    }
+  }
+
+  /** Code and HTML at any depth: their lines are no heading, break or field. */
+  private void literals(Node node, Kind[] kind) {
+    for (Node n = node.getFirstChild(); n != null; n = n.getNext()) {
+      int[] range = range(n);
+      if (range != null && (n instanceof FencedCodeBlock || n instanceof IndentedCodeBlock)) {
+        mark(kind, range, Kind.CODE);
+        if (n instanceof FencedCodeBlock f) {
+          fences.add(
+              new Fence(
+                  f.getInfo() == null ? "" : f.getInfo().strip(),
+                  f.getLiteral() == null ? "" : f.getLiteral(),
+                  range[0],
+                  range[1],
+                  f.getClosingFenceLength() != null));
+        }
+      } else if (range != null && n instanceof HtmlBlock) {
+        mark(kind, range, Kind.HTML);
+      } else {
+        literals(n, kind);
       }
     }
-    unclosedFence = fence == null ? 0 : fenceLine;
-    return result;
+  }
+
+  private void mark(Kind[] kind, int[] range, Kind as) {
+    for (int i = range[0]; i <= range[1] && i < kind.length; i++) {
+      kind[i] = as;
+    }
+  }
+
+  /** The first and last line a block's source spans cover, or null. */
+  private int[] range(Node node) {
+    List<SourceSpan> spans = node.getSourceSpans();
+    if (spans.isEmpty()) {
+      return null;
+    }
+    int first = Integer.MAX_VALUE;
+    int last = -1;
+    for (SourceSpan s : spans) {
+      first = Math.min(first, s.getLineIndex());
+      last = Math.max(last, s.getLineIndex());
+    }
+    return first < lines.size() ? new int[] {first, Math.min(last, lines.size() - 1)} : null;
+  }
+
+  private static boolean blank(String line) {
+    return line.chars().allMatch(c -> c == ' ' || c == '\t' || c == '\r');
   }
 
   private List<SectionBlock> findSections() {
@@ -368,64 +589,117 @@ final class Document {
 
   private EntryBlock entryBlock(
       String id, String title, Section section, int heading, int last, int end) {
+    int first = nextNonBlank(heading + 1);
+    Optional<EntryText.Mark> mark =
+        first <= last && kinds.get(first) == Kind.HTML
+            ? EntryText.mark(content(first), id)
+            : Optional.empty();
     List<Field> fields = new ArrayList<>();
-    Optional<String> key = Optional.empty();
-    int baseIndent = -1;
-    String name = null;
-    String value = null;
-    int fieldLine = -1;
-    int column = 0;
-    int fieldLast = -1;
-    List<String> under = new ArrayList<>();
+    FieldReader reader = null;
     for (int i = heading + 1; i <= last; i++) {
+      if (kinds.get(i) == Kind.HTML) {
+        continue; // hidden from a reader of the rendered file, so from the worker too
+      }
       String line = content(i);
-      Optional<String> marker = kinds.get(i) == Kind.TEXT ? EntryText.key(line) : Optional.empty();
-      if (marker.isPresent()) {
-        key = key.or(() -> marker);
-        continue;
-      }
       Matcher f = kinds.get(i) == Kind.TEXT ? FIELD.matcher(line) : null;
-      if (f != null && f.matches() && (baseIndent < 0 || f.group(1).length() <= baseIndent)) {
-        if (name != null) {
-          fields.add(new Field(name, value, fieldLine, column, fieldLast, trimmed(under)));
+      if (f != null && f.matches() && (reader == null || f.group(1).length() <= reader.indent)) {
+        if (reader != null) {
+          fields.add(reader.field());
         }
-        baseIndent = f.group(1).length();
-        name = f.group(2).strip();
-        value = f.group(3).strip();
-        fieldLine = i;
-        column = f.start(3);
-        fieldLast = i;
-        under.clear();
-      } else if (name != null) {
-        under.add(line);
-        if (!line.isBlank()) {
-          fieldLast = i;
-        }
+        reader = new FieldReader(f, i);
+      } else if (reader != null) {
+        reader.add(line, i);
       }
     }
-    if (name != null) {
-      fields.add(new Field(name, value, fieldLine, column, fieldLast, trimmed(under)));
+    if (reader != null) {
+      fields.add(reader.field());
     }
-    return new EntryBlock(id, title, section, heading, last, end, fields, key);
+    HumanResponse response =
+        fields.stream()
+            .filter(f -> f.name().equalsIgnoreCase(EntryText.HUMAN_RESPONSE))
+            .findFirst()
+            .map(this::response)
+            .orElse(HumanResponse.NONE);
+    return new EntryBlock(id, title, section, heading, last, end, fields, mark, response);
   }
 
-  private static List<String> trimmed(List<String> under) {
-    int n = under.size();
-    while (n > 0 && under.get(n - 1).isBlank()) {
-      n--;
+  /** Collects one field's line and the lines under it. */
+  private static final class FieldReader {
+    final int indent;
+    final String name;
+    final String value;
+    final int line;
+    final int column;
+    final EntryText.Style style;
+    final List<String> under = new ArrayList<>();
+    int last;
+
+    FieldReader(Matcher f, int line) {
+      this.indent = f.group(1).length();
+      this.name = f.group(3).strip();
+      this.value = f.group(5).strip();
+      this.line = line;
+      this.last = line;
+      this.column = f.start(5);
+      this.style = new EntryText.Style(f.group(2) != null, f.group(4).startsWith(":"));
     }
-    return new ArrayList<>(under.subList(0, n));
+
+    void add(String text, int at) {
+      under.add(text);
+      if (!text.isBlank()) {
+        last = at;
+      }
+    }
+
+    Field field() {
+      int n = under.size();
+      while (n > 0 && under.get(n - 1).isBlank()) {
+        n--;
+      }
+      return new Field(name, value, line, column, last, under.subList(0, n), style);
+    }
+  }
+
+  /** The field's value and lines without the placeholder, and the closed fences among them. */
+  private HumanResponse response(Field f) {
+    List<String> all = new ArrayList<>();
+    if (!f.value().isEmpty()) {
+      all.add(f.value());
+    }
+    all.addAll(f.under());
+    List<String> kept = new ArrayList<>();
+    for (String line : all) {
+      String w = LIST_MARKER.matcher(line.strip()).replaceFirst("").strip();
+      if (!PLACEHOLDER.matcher(w).matches()) {
+        kept.add(line);
+      }
+    }
+    int from = 0;
+    while (from < kept.size() && kept.get(from).isBlank()) {
+      from++;
+    }
+    int to = kept.size();
+    while (to > from && kept.get(to - 1).isBlank()) {
+      to--;
+    }
+    List<HumanResponse.Block> blocks = new ArrayList<>();
+    for (Fence fence : fences) {
+      if (fence.closed() && fence.first() > f.line() && fence.last() <= f.last()) {
+        blocks.add(new HumanResponse.Block(fence.info(), fence.content(), fence.first() + 1));
+      }
+    }
+    return new HumanResponse(kept.subList(from, to), blocks);
   }
 
   /** A field's words: the value and the lines under it without list markers, blanks dropped. */
-  private static List<String> words(Field f, boolean withoutPlaceholder) {
+  private static List<String> words(Field f) {
     List<String> words = new ArrayList<>();
     List<String> all = new ArrayList<>();
     all.add(f.value());
     all.addAll(f.under());
     for (String line : all) {
       String w = LIST_MARKER.matcher(line.strip()).replaceFirst("").strip();
-      if (!w.isEmpty() && !(withoutPlaceholder && PLACEHOLDER.matcher(w).matches())) {
+      if (!w.isEmpty()) {
         words.add(w);
       }
     }

@@ -27,4 +27,19 @@ record Edit(int start, int end, String replacement) {
     }
     return out.append(text, position, text.length()).toString();
   }
+
+  /**
+   * Where {@code offset} of the edited text was in the text before the edits, for an offset that
+   * lies in no replacement.
+   */
+  static int before(List<Edit> edits, int offset) {
+    int shift = 0;
+    for (Edit e : edits.stream().sorted(Comparator.comparingInt(Edit::start)).toList()) {
+      if (e.start() + shift + e.replacement().length() > offset) {
+        break;
+      }
+      shift += e.replacement().length() - (e.end() - e.start());
+    }
+    return offset - shift;
+  }
 }

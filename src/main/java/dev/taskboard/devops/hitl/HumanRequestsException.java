@@ -13,13 +13,26 @@ public final class HumanRequestsException extends IOException {
   private final transient Path file;
 
   HumanRequestsException(Path file, String reason) {
-    super(file + ": " + reason);
-    this.file = file;
+    this(file, 0, 0, reason);
   }
 
   HumanRequestsException(Path file, int line, int column, String reason) {
-    super(file + ":" + line + ":" + column + ": " + reason);
+    this(format(file, line, column, reason), file);
+  }
+
+  private HumanRequestsException(String message, Path file) {
+    super(message);
     this.file = file;
+  }
+
+  /** For a message already made by {@link #format}. */
+  static HumanRequestsException withMessage(Path file, String message) {
+    return new HumanRequestsException(message, file);
+  }
+
+  /** {@code file:line:column: reason}, or {@code file: reason} when {@code line} is 0. */
+  static String format(Path file, int line, int column, String reason) {
+    return line > 0 ? file + ":" + line + ":" + column + ": " + reason : file + ": " + reason;
   }
 
   public Path file() {

@@ -39,14 +39,14 @@ final class Template {
 
     ## How to answer
 
-    Each request is a `### ID: title` entry. Replace the line `_(Please add your response here)_`
-    under its **Human Response** with your answer. For requests submitted by DevOps-Engineer (the
-    devops-worker daemon) answer `approve` or `reject` when it asks for a go/no-go, or write free
-    text; a **Worker Note** on the entry, when there is one, says which answers it understands.
-    Leave the heading and the `<!-- devops-worker key=... -->` line as they are: they are how the
-    worker finds its request again. Once it has acted on your answer, the worker moves the entry to
-    Resolved itself, adding **Actions Taken** and **Resolved Date**. Move an entry under In Progress
-    while you are looking into it; edit only the entries you answer.
+    Each request is a `### ID: title` entry; answer under its **Human Response**, in place of
+    `_(Please add your response here)_`. To decide a request of DevOps-Engineer (the devops-worker
+    daemon), run `devops-worker approve HITL-ID` (or `reject`, `retry`; see README): it signs your
+    decision. For a note, write free text. Leave the heading and the `<!-- devops-worker ... -->`
+    line under it as they are, and never copy them: when an id appears twice, the worker acts on
+    neither entry. Text in HTML comments and code blocks is not read as a request. Once it has
+    acted, the worker moves the entry to Resolved, adding **Actions Taken** and **Resolved Date**.
+    Move an entry under In Progress while you look into it; edit only the entries you answer.
 
     ## Request Types
 

@@ -83,12 +83,17 @@ final class Codec {
       m.put("kind", a.kind());
       m.put("checks", a.checks());
       m.put("release", a.release());
+      m.put("environment", a.environment());
+      m.put("runbook", a.runbookDigest());
+      m.put("nonce", a.nonce());
     } else if (e instanceof Decided d) {
       m.put("hitl", d.hitl());
       m.put("kind", d.kind());
       m.put("decision", d.decision());
       m.put("text", d.text());
       m.put("release", d.release());
+      m.put("principal", d.principal());
+      m.put("signature", d.signature());
     } else if (e instanceof AnswerSeen s) {
       m.put("hitl", s.hitl());
       m.put("response", s.response());
@@ -190,7 +195,10 @@ final class Codec {
               f.text("hitl"),
               f.text("kind"),
               f.texts("checks"),
-              f.optionalText("release"));
+              f.optionalText("release"),
+              f.optionalText("environment"),
+              f.optionalText("runbook"),
+              f.optionalText("nonce"));
       case "decision" ->
           new Decided(
               at,
@@ -199,7 +207,9 @@ final class Codec {
               f.text("kind"),
               f.text("decision"),
               f.optionalText("text"),
-              f.optionalText("release"));
+              f.optionalText("release"),
+              f.optionalText("principal"),
+              f.optionalText("signature"));
       case "hitl_seen" -> new AnswerSeen(at, task, f.text("hitl"), f.optionalText("response"));
       default -> throw new IllegalArgumentException("unknown event \"" + event + "\"");
     };

@@ -146,16 +146,32 @@ public sealed interface JournalEvent {
   /** The worker wrote its last fields back over a stale copy of the board. */
   record Restore(Instant at, String task, String message) implements JournalEvent {}
 
-  /** The worker asked the humans in human-requests.md entry {@code hitl}. */
+  /**
+   * The worker asked the humans in human-requests.md entry {@code hitl}, about {@code release} in
+   * {@code environment} under the runbook whose digest is {@code runbookDigest}; {@code nonce} is
+   * the random mark the entry carries, which no agent can predict (empty in older journals).
+   */
   record Asked(
-      Instant at, String task, String hitl, String kind, List<String> checks, String release)
+      Instant at,
+      String task,
+      String hitl,
+      String kind,
+      List<String> checks,
+      String release,
+      String environment,
+      String runbookDigest,
+      String nonce)
       implements JournalEvent {
     public Asked {
       checks = List.copyOf(checks);
     }
   }
 
-  /** A human decided through entry {@code hitl}. */
+  /**
+   * A human decided through entry {@code hitl}: {@code principal} is who signed it and {@code
+   * signature} the signed block (verified again whenever the decision is used); both empty for an
+   * unsigned decision the operator allowed.
+   */
   record Decided(
       Instant at,
       String task,
@@ -163,8 +179,21 @@ public sealed interface JournalEvent {
       String kind,
       String decision,
       String text,
-      String release)
-      implements JournalEvent {}
+      String release,
+      String principal,
+      String signature)
+      implements JournalEvent {
+    public Decided(
+        Instant at,
+        String task,
+        String hitl,
+        String kind,
+        String decision,
+        String text,
+        String release) {
+      this(at, task, hitl, kind, decision, text, release, "", "");
+    }
+  }
 
   /** A response the worker read but could not act on; it waits for the human to change it. */
   record AnswerSeen(Instant at, String task, String hitl, String response)

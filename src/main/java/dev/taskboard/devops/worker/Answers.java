@@ -10,7 +10,12 @@ import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskNotFoundException;
 import dev.taskboard.devops.hitl.Entry;
+import dev.taskboard.devops.hitl.EntryRef;
 import dev.taskboard.devops.hitl.HumanRequests;
+import dev.taskboard.devops.hitl.HumanResponse;
+import dev.taskboard.devops.hitl.Lookup;
+import dev.taskboard.devops.hitl.Reading;
+import dev.taskboard.devops.hitl.Requests;
 import dev.taskboard.devops.task.Agents;
 import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;
@@ -18,10 +23,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,44 +38,61 @@ import org.slf4j.LoggerFactory;
  */
 final class Answers {
   private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
-  static final Set<String> APPROVE = Set.of("approve", "approved", "yes", "lgtm");
-  static final Set<String> REJECT = Set.of("reject", "rejected", "no");
-  static final Set<String> RETRY = Set.of("retry", "rerun", "re-run");
 
   private final WorkerConfig config;
   private final Board board;
   private final Journal journal;
   private final HumanRequests humans;
+  private final SignedDecisions decisions;
+  private final Set<String> problems = new HashSet<>(); // logged once each
 
-  Answers(WorkerConfig config, Board board, Journal journal, HumanRequests humans) {
+  Answers(
+      WorkerConfig config,
+      Board board,
+      Journal journal,
+      HumanRequests humans,
+      SignedDecisions decisions) {
     this.config = config;
     this.board = board;
     this.journal = journal;
     this.humans = humans;
+    this.decisions = decisions;
   }
 
-  /** Acts on new answers and timed-out approvals; true when it changed a task. */
+  /**
+   * Acts on new answers and timed-out approvals; true when it changed a task. Only entries the
+   * worker wrote count: the id and the nonce its journal holds, one entry with that id.
+   *
+   * @throws IOException when human-requests.md cannot be read (e.g. not UTF-8): nothing is acted
+   *     on, the board's work goes on
+   */
   boolean process(Supplier<Duration> timeout) throws IOException {
     if (journal.openHitl().isEmpty() || !Files.exists(humans.file())) {
       return false;
     }
-    Duration approvalTimeout = timeout.get();
-    Map<String, Entry> entries = new LinkedHashMap<>();
-    for (Entry e : humans.entries()) {
-      entries.putIfAbsent(e.id(), e);
+    Reading reading = humans.read();
+    if (reading instanceof Reading.Unreadable unreadable) {
+      throw new IOException(unreadable.message());
     }
+    Requests requests = ((Reading.Ok) reading).requests();
+    Duration approvalTimeout = timeout.get();
     boolean changed = false;
     Instant now = config.clock().instant();
     for (Journal.HitlRecord h : journal.openHitl()) {
-      Entry entry = entries.get(h.id());
-      if (entry == null) {
-        continue; // a human removed it; the task stays as it is
+      if (h.asked().nonce().isEmpty()) {
+        continue; // asked by an earlier version: its entry carries no mark of the worker's
       }
-      Optional<String> response = entry.response();
-      if (response.isPresent() && !response.get().equals(h.lastSeen())) {
-        changed |= act(h, response.get());
+      EntryRef ref = new EntryRef(h.id(), h.asked().nonce());
+      Lookup found = requests.find(ref);
+      if (found.mine().isEmpty()) {
+        found.problem().filter(problems::add).ifPresent(p -> LOG.warn("{}", p));
+        continue; // removed by a human, or copied by someone else: the task stays as it is
+      }
+      HumanResponse response = found.mine().get().humanResponse();
+      if (!response.isEmpty() && !response.text().equals(h.lastSeen())) {
+        changed |= act(h, ref, found.mine().get());
       } else if (waitsForDecision(h) && h.created().plus(approvalTimeout).isBefore(now)) {
-        changed |= timeOut(h, approvalTimeout);
+        changed |= timeOut(h, ref, approvalTimeout);
       }
     }
     return changed;
@@ -81,54 +102,76 @@ final class Answers {
     return h.kind().equals(Escalations.APPROVAL) || h.kind().equals(Escalations.EVIDENCE);
   }
 
-  private boolean act(Journal.HitlRecord h, String response) throws IOException {
-    String word = firstWord(response);
+  private boolean act(Journal.HitlRecord h, EntryRef ref, Entry entry) throws IOException {
+    HumanResponse answer = entry.humanResponse();
+    String seen = answer.text(); // what "already read" compares
+    String response = entry.response().orElse(seen); // the words, as people read them
     if (!waitsForDecision(h)) {
-      journal.decision(h.task(), h.id(), h.kind(), "noted", response, h.release());
-      record(h, "human_responses", "noted", response);
-      humans.resolve(h.id(), "Recorded on " + h.task() + " (human_responses).");
+      journal.decided(h, "noted", response, "", "");
+      record(h, "human_responses", "noted", response, "");
+      humans.resolve(ref, "Recorded on " + h.task() + " (human_responses).");
       return true;
     }
-    if (APPROVE.contains(word)) {
-      journal.decision(h.task(), h.id(), h.kind(), "approved", response, h.release());
-      boolean requeued = requeue(h, "approved", response);
-      humans.resolve(
-          h.id(),
-          requeued
-              ? "Approved; " + h.task() + " is pending again and the worker will deploy it."
-              : "Approved, but " + h.task() + " was no longer blocked; nothing changed.");
-      return requeued;
+    SignedDecisions.Reading reading = decisions.read(h, answer);
+    if (reading instanceof SignedDecisions.NotAccepted no) {
+      journal.hitlSeen(h.task(), h.id(), seen);
+      humans.note(ref, "Not acted on: " + no.reason() + ".");
+      LOG.warn(
+          "{}: the answer in {} is not acted on: {}", Printable.of(h.task()), h.id(), no.reason());
+      return false;
     }
-    if (RETRY.contains(word) && h.kind().equals(Escalations.EVIDENCE)) {
-      journal.decision(h.task(), h.id(), h.kind(), "retry", response, h.release());
-      boolean requeued = requeue(h, "retry", response);
-      humans.resolve(h.id(), "The worker re-runs the gates of " + h.task() + ".");
-      return requeued;
+    SignedDecisions.Accepted yes = (SignedDecisions.Accepted) reading;
+    String by = yes.principal().isEmpty() ? "unsigned" : yes.principal();
+    switch (yes.decision()) {
+      case APPROVE -> {
+        journal.decided(h, "approved", response, yes.principal(), yes.signature());
+        boolean requeued = requeue(h, "approved", response, yes.principal());
+        humans.resolve(
+            ref,
+            requeued
+                ? "Approved ("
+                    + by
+                    + "); "
+                    + h.task()
+                    + " is pending again and the worker will deploy it."
+                : "Approved ("
+                    + by
+                    + "), but "
+                    + h.task()
+                    + " was no longer blocked; nothing changed.");
+        return requeued;
+      }
+      case RETRY -> {
+        journal.decided(h, "retry", response, yes.principal(), yes.signature());
+        boolean requeued = requeue(h, "retry", response, yes.principal());
+        humans.resolve(ref, "The worker re-runs the gates of " + h.task() + " (" + by + ").");
+        return requeued;
+      }
+      default -> {
+        journal.decided(h, "rejected", response, yes.principal(), yes.signature());
+        fail(
+            h,
+            "rejected",
+            response,
+            yes.principal(),
+            "Rejected by "
+                + (yes.principal().isEmpty() ? "a human" : yes.principal())
+                + " in "
+                + h.id()
+                + ".");
+        humans.resolve(ref, "Rejected (" + by + "); " + h.task() + " marked failed.");
+        return true;
+      }
     }
-    if (REJECT.contains(word)) {
-      journal.decision(h.task(), h.id(), h.kind(), "rejected", response, h.release());
-      fail(h, "rejected", response, "Rejected by a human in " + h.id() + ": " + response);
-      humans.resolve(h.id(), "Rejected; " + h.task() + " marked failed.");
-      return true;
-    }
-    journal.hitlSeen(h.task(), h.id(), response);
-    record(h, "approvals", "unclear", response);
-    humans.note(
-        h.id(),
-        "Not understood. Answer approve (or approved, yes, lgtm)"
-            + (h.kind().equals(Escalations.EVIDENCE) ? ", retry once the evidence is there," : "")
-            + " or reject (or rejected, no).");
-    LOG.warn("{}: the answer in {} is neither approve nor reject: {}", h.task(), h.id(), response);
-    return false;
   }
 
-  private boolean timeOut(Journal.HitlRecord h, Duration timeout) throws IOException {
+  private boolean timeOut(Journal.HitlRecord h, EntryRef ref, Duration timeout) throws IOException {
     String message =
         "Approval timed out: no answer in " + h.id() + " within " + human(timeout) + ".";
-    journal.decision(h.task(), h.id(), h.kind(), "timed_out", "", h.release());
-    fail(h, "timed_out", "", message);
+    journal.decided(h, "timed_out", "", "", "");
+    fail(h, "timed_out", "", "", message);
     humans.resolve(
-        h.id(),
+        ref,
         "Timed out after "
             + human(timeout)
             + " without an answer; "
@@ -141,7 +184,8 @@ final class Answers {
    * Sets a blocked task back to pending with the decision appended to its {@code approvals}, all
    * computed under the board's lock; false if it is not blocked any more.
    */
-  private boolean requeue(Journal.HitlRecord h, String decision, String text) throws IOException {
+  private boolean requeue(Journal.HitlRecord h, String decision, String text, String principal)
+      throws IOException {
     Instant now = config.clock().instant();
     try {
       board.update(
@@ -150,7 +194,9 @@ final class Answers {
               Patch.empty()
                   .set("status", Json.valueOf(TaskStatus.PENDING.wireName()))
                   .set("updated_at", Json.valueOf(now.toString()))
-                  .set("approvals", appended(task, "approvals", decision, text, h.id(), now))
+                  .set(
+                      "approvals",
+                      appended(task, "approvals", decision, text, h.id(), now, principal))
                   .expect("status", Json.valueOf(TaskStatus.BLOCKED.wireName())));
     } catch (ExpectationFailedException | TaskNotFoundException gone) {
       LOG.warn(
@@ -170,7 +216,8 @@ final class Answers {
    * approvals} under the lock. Should the board not take it now, the next look restores the
    * journal's fields.
    */
-  private void fail(Journal.HitlRecord h, String decision, String text, String message)
+  private void fail(
+      Journal.HitlRecord h, String decision, String text, String principal, String message)
       throws IOException {
     Instant now = config.clock().instant();
     Map<String, Object> fields = new LinkedHashMap<>();
@@ -184,7 +231,9 @@ final class Answers {
           h.task(),
           task ->
               TaskExecution.patchOf(fields)
-                  .set("approvals", appended(task, "approvals", decision, text, h.id(), now)));
+                  .set(
+                      "approvals",
+                      appended(task, "approvals", decision, text, h.id(), now, principal)));
     } catch (TaskNotFoundException gone) {
       journal.forget(h.task(), "answered, but no longer on the board");
       return;
@@ -192,7 +241,8 @@ final class Answers {
     LOG.info("{}: failed — {}", Printable.of(h.task()), message);
   }
 
-  private void record(Journal.HitlRecord h, String field, String decision, String text)
+  private void record(
+      Journal.HitlRecord h, String field, String decision, String text, String principal)
       throws IOException {
     try {
       board.update(
@@ -201,7 +251,14 @@ final class Answers {
               Patch.empty()
                   .set(
                       field,
-                      appended(task, field, decision, text, h.id(), config.clock().instant())));
+                      appended(
+                          task,
+                          field,
+                          decision,
+                          text,
+                          h.id(),
+                          config.clock().instant(),
+                          principal)));
     } catch (TaskNotFoundException gone) {
       LOG.warn(
           "{}: answered in {}, but the task is gone from the board",
@@ -211,7 +268,13 @@ final class Answers {
   }
 
   private static ArrayNode appended(
-      Task task, String field, String decision, String text, String hitl, Instant at) {
+      Task task,
+      String field,
+      String decision,
+      String text,
+      String hitl,
+      Instant at,
+      String principal) {
     JsonNode existing = task.json().path(field);
     ArrayNode list =
         existing.isArray() ? (ArrayNode) existing.deepCopy() : Json.MAPPER.createArrayNode();
@@ -221,17 +284,8 @@ final class Answers {
     entry.put("time", at.toString());
     entry.put("hitl", hitl);
     entry.put("recorded_by", Agents.DEVOPS_ENGINEER);
+    entry.put("signed_by", principal.isEmpty() ? "unsigned" : principal);
     return list;
-  }
-
-  static String firstWord(String response) {
-    String[] words = response.strip().toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}-]+");
-    for (String w : words) {
-      if (!w.isEmpty()) {
-        return w;
-      }
-    }
-    return "";
   }
 
   private static String human(Duration d) {

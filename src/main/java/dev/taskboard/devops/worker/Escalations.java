@@ -7,11 +7,13 @@ import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.gate.Check;
 import dev.taskboard.devops.gate.GateReport;
 import dev.taskboard.devops.hitl.Entry;
+import dev.taskboard.devops.hitl.EntryRef;
 import dev.taskboard.devops.hitl.Escalation;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.hitl.HumanRequestsException;
 import dev.taskboard.devops.hitl.Priority;
 import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +106,8 @@ final class Escalations {
   }
 
   /** Asks for missing evidence (or a waiver); returns the entry id. */
-  String evidenceRequest(Task task, GateReport report, List<Check> inconclusive)
+  String evidenceRequest(
+      Task task, GateReport report, List<Check> inconclusive, String runbookDigest)
       throws IOException {
     List<String> names = inconclusive.stream().map(Check::name).toList();
     List<String> context = new ArrayList<>();
@@ -123,12 +127,15 @@ final class Escalations {
             + task.id()
             + " has no evidence for "
             + String.join(", ", names)
-            + ". Add the evidence and answer \"retry\", answer \"approve\" to deploy without it, or \"reject\" to fail the task.",
-        context);
+            + ". Add the evidence, then a human runs devops-worker retry "
+            + "<this entry's id>; devops-worker approve <id> deploys without it (a signed waiver),"
+            + " devops-worker reject <id> fails the task.",
+        context,
+        runbookDigest);
   }
 
   /** Asks a stakeholder to approve a production deployment; returns the entry id. */
-  String approvalRequest(Task task, GateReport report) throws IOException {
+  String approvalRequest(Task task, GateReport report, String runbookDigest) throws IOException {
     String release = release(task);
     List<String> context = new ArrayList<>();
     report.checks().stream()
@@ -142,8 +149,12 @@ final class Escalations {
         "Approve production deployment of " + what + " (" + task.id() + ")",
         "Deployment Approval",
         Priority.HIGH,
-        "Deploy " + what + " to production now? Answer approve or reject.",
-        context);
+        "Deploy "
+            + what
+            + " to production now? A human decides with devops-worker approve <this entry's id>"
+            + " or devops-worker reject <id> (signed with their SSH key; see README).",
+        context,
+        runbookDigest);
   }
 
   /** After the last failed attempt: a fix task (deployment types) and a human-requests entry. */
@@ -180,7 +191,8 @@ final class Escalations {
               "The rollback of "
                   + task.id()
                   + " failed, so the environment may be in an unknown state. Please check it and answer with what you did.",
-              context));
+              context,
+              ""));
     } else {
       ids.add(
           escalate(
@@ -192,7 +204,8 @@ final class Escalations {
               production ? Priority.CRITICAL : Priority.HIGH,
               task.id()
                   + " failed and was rolled back where the runbook allows. Review the log; answer with any instructions (they are recorded on the task).",
-              context));
+              context,
+              ""));
     }
     return ids;
   }
@@ -242,31 +255,52 @@ final class Escalations {
       String type,
       Priority priority,
       String question,
-      List<String> context)
+      List<String> context,
+      String runbookDigest)
       throws IOException {
+    Escalation escalation =
+        new Escalation(task.id() + "/" + kind, title, type, priority, task.id(), question, context);
+    Optional<EntryRef> asked = journal.openRef(task.id(), kind);
     Entry entry;
     try {
       humans.createIfMissing();
+      // The journal, not the file, knows what the worker asked: an entry an agent wrote with the
+      // same key is never taken for the worker's own.
       entry =
-          humans.escalate(
-              new Escalation(
-                  task.id() + "/" + kind, title, type, priority, task.id(), question, context));
+          asked.isPresent()
+              ? humans.escalate(escalation, asked.get())
+              : humans.escalate(escalation);
     } catch (HumanRequestsException unusable) {
       // The task still ends blocked; the message says what to fix instead of naming an entry.
       LOG.error("{}", unusable.getMessage());
       return "no entry (" + unusable.getMessage() + ")";
     }
-    if (journal.hitl(entry.id()).isEmpty()) {
-      journal.hitl(task.id(), entry.id(), kind, checks, release(task));
-      notifier.newRequest(entry.id(), title, task.id(), priority.wireName(), humans.file());
+    EntryRef ref = entry.ref().orElseThrow();
+    if (!asked.equals(Optional.of(ref))) {
+      journal.asked(
+          task.id(),
+          ref.id(),
+          kind,
+          checks,
+          release(task),
+          environment(task),
+          runbookDigest,
+          ref.nonce());
+      notifier.newRequest(ref.id(), title, task.id(), priority.wireName(), humans.file());
     }
     LOG.info(
         "{}: asked the humans in {} of {} ({})",
-        task.id(),
-        entry.id(),
+        Printable.of(task.id()),
+        ref.id(),
         humans.file().getFileName(),
         kind);
-    return entry.id();
+    return ref.id();
+  }
+
+  /** {@code payload.environment}, else the one the task's type names (staging, production). */
+  static String environment(Task task) {
+    String given = task.json().path("payload").path("environment").asText("");
+    return given.isBlank() ? TaskType.of(task.text("type")).environment() : given;
   }
 
   static String release(Task task) {

@@ -49,8 +49,10 @@ final class GateStep {
   private final WorkerConfig config;
   private final Journal journal;
   private final Escalations escalations;
+  private final SignedDecisions signed;
 
-  GateStep(WorkerConfig config, Journal journal, Escalations escalations) {
+  GateStep(WorkerConfig config, Journal journal, Escalations escalations, SignedDecisions signed) {
+    this.signed = signed;
     this.config = config;
     this.journal = journal;
     this.escalations = escalations;
@@ -88,7 +90,7 @@ final class GateStep {
     Path projectDir = config.runbook().toAbsolutePath().getParent();
     return Optional.of(
         new Gates(runbook.gates(), projectDir)
-            .evaluate(gate.get(), task, evidence, section, decisions(task)));
+            .evaluate(gate.get(), task, evidence, section, decisions(task, runbook.digest())));
   }
 
   /** Evaluates and, when the gate does not pass, escalates and returns the blocked outcome. */
@@ -121,7 +123,7 @@ final class GateStep {
                       + ".")
               .with("follow_ups", Json.MAPPER.valueToTree(ids));
     } else if (!missing.isEmpty()) {
-      String id = escalations.evidenceRequest(task, report, missing);
+      String id = escalations.evidenceRequest(task, report, missing, runbook.digest());
       held =
           Outcome.blocked(
                   "Quality gate "
@@ -133,7 +135,7 @@ final class GateStep {
                       + " of human-requests.md.")
               .with("hitl", Json.MAPPER.getNodeFactory().textNode(id));
     } else if (needsApproval) {
-      String id = escalations.approvalRequest(task, report);
+      String id = escalations.approvalRequest(task, report, runbook.digest());
       held =
           Outcome.blocked(
                   "Every check of the production gate passed; waiting for stakeholder approval in "
@@ -152,12 +154,21 @@ final class GateStep {
   }
 
   /** Approvals and waivers from the journal, for this task's release only. */
-  private Decisions decisions(Task task) {
+  /**
+   * Approvals and waivers for this task's release that still count now: each one's signature is
+   * verified again, against today's signers and the runbook the task would run (a decision never
+   * opens a gate just because the journal records it).
+   */
+  private Decisions decisions(Task task, String runbookDigest) {
     String release = Escalations.release(task);
     Optional<String> approvedIn = Optional.empty();
     Map<String, String> waived = new LinkedHashMap<>();
     for (JournalEvent.Decided d : journal.decisions(task.id())) {
       if (!d.release().equals(release) || !d.decision().equals("approved")) {
+        continue;
+      }
+      Optional<Journal.HitlRecord> asked = journal.hitl(d.hitl());
+      if (asked.isEmpty() || !signed.stillValid(d, asked.get(), runbookDigest)) {
         continue;
       }
       if (d.kind().equals(Escalations.APPROVAL)) {

@@ -4,8 +4,6 @@ import dev.taskboard.devops.hitl.Entry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The question the worker has open for humans about one task — its entry in human-requests.md — and
@@ -30,26 +28,16 @@ public record HumanQuestion(String id, String title, String question, String ans
         entry.id(), entry.title(), entry.field("Question").orElse(""), answers(kind));
   }
 
-  /** What a human may write under Human Response, in the words {@link Answers} acts on. */
+  /** What a human may answer, as {@link SignedDecisions} reads it. */
   static String answers(String kind) {
-    String approve = words(Answers.APPROVE);
-    String reject = words(Answers.REJECT);
     if (kind.equals(Escalations.APPROVAL)) {
-      return approve + " to deploy, or " + reject + " to fail the task";
+      return "a signed decision: devops-worker approve ID to deploy, or devops-worker reject ID to"
+          + " fail the task (a human runs it; see README)";
     }
     if (kind.equals(Escalations.EVIDENCE)) {
-      return words(Answers.RETRY)
-          + " once the evidence is there, "
-          + approve
-          + " to go on without it (the waiver is recorded), or "
-          + reject
-          + " to fail the task";
+      return "a signed decision: devops-worker retry ID once the evidence is there, approve ID to"
+          + " go on without it (the waiver is recorded), or reject ID to fail the task";
     }
     return "free text: instructions or what was done; it is recorded on the task";
-  }
-
-  private static String words(Set<String> words) {
-    TreeSet<String> sorted = new TreeSet<>(words);
-    return String.join("/", sorted);
   }
 }

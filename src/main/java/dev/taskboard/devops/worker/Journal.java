@@ -1,5 +1,6 @@
 package dev.taskboard.devops.worker;
 
+import dev.taskboard.devops.hitl.EntryRef;
 import dev.taskboard.devops.journal.JournalEvent;
 import dev.taskboard.devops.journal.JournalEvent.AnswerSeen;
 import dev.taskboard.devops.journal.JournalEvent.Asked;
@@ -158,25 +159,37 @@ final class Journal implements Closeable {
   }
 
   /** A human-requests.md entry the worker wrote, and whether it has acted on it. */
-  record HitlRecord(
-      String id,
-      String task,
-      String kind,
-      Instant created,
-      List<String> checks,
-      String release,
-      boolean handled,
-      String lastSeen) {
-    HitlRecord {
-      checks = List.copyOf(checks);
+  record HitlRecord(Asked asked, boolean handled, String lastSeen) {
+    String id() {
+      return asked.hitl();
+    }
+
+    String task() {
+      return asked.task();
+    }
+
+    String kind() {
+      return asked.kind();
+    }
+
+    Instant created() {
+      return asked.at();
+    }
+
+    List<String> checks() {
+      return asked.checks();
+    }
+
+    String release() {
+      return asked.release();
     }
 
     HitlRecord handledNow() {
-      return new HitlRecord(id, task, kind, created, checks, release, true, lastSeen);
+      return new HitlRecord(asked, true, lastSeen);
     }
 
     HitlRecord seen(String response) {
-      return new HitlRecord(id, task, kind, created, checks, release, handled, response);
+      return new HitlRecord(asked, handled, response);
     }
   }
 
@@ -273,7 +286,7 @@ final class Journal implements Closeable {
     }
     for (HitlRecord h : hitl.values()) {
       if (!h.handled() || h.created().isAfter(horizon)) {
-        kept.add(new Asked(h.created(), h.task(), h.id(), h.kind(), h.checks(), h.release()));
+        kept.add(h.asked());
         if (!h.lastSeen().isEmpty()) {
           kept.add(new AnswerSeen(h.created(), h.task(), h.id(), h.lastSeen()));
         }
@@ -325,6 +338,14 @@ final class Journal implements Closeable {
     return Optional.ofNullable(hitl.get(id));
   }
 
+  /** The entry the worker asked about {@code task} for {@code kind} and has not acted on yet. */
+  Optional<EntryRef> openRef(String task, String kind) {
+    return openHitl().stream()
+        .filter(h -> h.task().equals(task) && h.kind().equals(kind) && !h.asked().nonce().isEmpty())
+        .reduce((first, last) -> last)
+        .map(h -> new EntryRef(h.id(), h.asked().nonce()));
+  }
+
   /** Entries the worker wrote and has not acted on yet. */
   List<HitlRecord> openHitl() {
     return hitl.values().stream().filter(h -> !h.handled()).toList();
@@ -335,15 +356,27 @@ final class Journal implements Closeable {
     return List.copyOf(decisions.getOrDefault(task, List.of()));
   }
 
-  void hitl(String task, String hitlId, String kind, List<String> checks, String release)
+  /** The worker asked the humans; see {@link Asked}. */
+  void asked(
+      String task,
+      String hitlId,
+      String kind,
+      List<String> checks,
+      String release,
+      String environment,
+      String runbookDigest,
+      String nonce)
       throws IOException {
-    append(new Asked(now(), task, hitlId, kind, checks, release));
+    append(
+        new Asked(now(), task, hitlId, kind, checks, release, environment, runbookDigest, nonce));
   }
 
-  void decision(
-      String task, String hitlId, String kind, String decision, String text, String release)
+  /** A human decided; see {@link Decided}. */
+  void decided(HitlRecord h, String decision, String text, String principal, String signature)
       throws IOException {
-    append(new Decided(now(), task, hitlId, kind, decision, text, release));
+    append(
+        new Decided(
+            now(), h.task(), h.id(), h.kind(), decision, text, h.release(), principal, signature));
   }
 
   /** A response the worker read but could not act on; it waits for the human to change it. */
@@ -408,9 +441,7 @@ final class Journal implements Closeable {
 
   private void apply(JournalEvent e) {
     if (e instanceof Asked a) {
-      hitl.put(
-          a.hitl(),
-          new HitlRecord(a.hitl(), a.task(), a.kind(), a.at(), a.checks(), a.release(), false, ""));
+      hitl.put(a.hitl(), new HitlRecord(a, false, ""));
     } else if (e instanceof Decided d) {
       decisions.computeIfAbsent(d.task(), t -> new ArrayList<>()).add(d);
       hitl.computeIfPresent(d.hitl(), (k, h) -> h.handledNow());

@@ -57,7 +57,7 @@ public final class Plan {
     }
     Section s = lookup.section().get();
     Journal journal = Journal.readOnly(config.journal(), config.clock());
-    new GateStep(config, journal, null)
+    new GateStep(config, journal, null, new SignedDecisions(config, System.getenv()))
         .evaluate(task, s, lookup.runbook().orElseThrow(), selection)
         .ifPresent(report -> gates(out, report));
     Settings st = s.settings();

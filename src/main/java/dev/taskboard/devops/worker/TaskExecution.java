@@ -69,7 +69,8 @@ final class TaskExecution {
       Escalations escalations,
       Progress progress,
       PendingWrites pending,
-      Path runbookStateDir) {
+      Path runbookStateDir,
+      SignedDecisions signed) {
     this.config = config;
     this.board = board;
     this.journal = journal;
@@ -81,7 +82,7 @@ final class TaskExecution {
     this.progress = progress;
     this.pending = pending;
     this.runbookStateDir = runbookStateDir;
-    this.gates = new GateStep(config, journal, escalations);
+    this.gates = new GateStep(config, journal, escalations, signed);
   }
 
   private Map<String, Object> claimFields(Instant at) {

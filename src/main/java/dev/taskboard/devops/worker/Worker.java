@@ -80,6 +80,7 @@ public final class Worker implements Closeable {
     HumanRequests humans = new HumanRequests(config.humanRequests(), config.clock());
     this.progress = Progress.forTerminal(config.clock());
     this.notifier = Notifier.of(config.notifyCommand());
+    SignedDecisions signed = new SignedDecisions(config, System.getenv());
     Escalations escalations = new Escalations(board, humans, journal, config.clock(), notifier);
     this.execution =
         new TaskExecution(
@@ -93,8 +94,9 @@ public final class Worker implements Closeable {
             escalations,
             progress,
             pending,
-            state.runbookStateDir());
-    this.answers = new Answers(config, board, journal, humans);
+            state.runbookStateDir(),
+            signed);
+    this.answers = new Answers(config, board, journal, humans, signed);
   }
 
   /**

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * One escalating process of {@link MultiProcessEscalateTest}: {@code EscalateLoop FILE PROC N}
- * escalates {@link #escalation}s 0 to N-1 of process PROC, then escalation 0 again, which must
- * return the entry it first got.
+ * escalates {@link #escalation}s 0 to N-1 of process PROC, then escalation 0 again with the ref it
+ * first got, which must return that entry.
  *
  * <p>It prints {@code ready} once its classes are loaded and waits for a line on stdin, so that
  * every process starts at the same moment. Exits 1 when the repeated escalation got another id.
@@ -28,14 +28,14 @@ final class EscalateLoop {
     System.out.flush();
     new BufferedReader(new InputStreamReader(System.in, UTF_8)).readLine();
 
-    String first = null;
+    Entry first = null;
     for (int n = 0; n < calls; n++) {
       Entry entry = requests.escalate(escalation(proc, n));
-      first = first == null ? entry.id() : first;
+      first = first == null ? entry : first;
     }
-    Entry again = requests.escalate(escalation(proc, 0));
-    if (!again.id().equals(first)) {
-      System.err.println("EscalateLoop " + proc + ": " + again.id() + " instead of " + first);
+    Entry again = requests.escalate(escalation(proc, 0), first.ref().orElseThrow());
+    if (!again.ref().equals(first.ref())) {
+      System.err.println("EscalateLoop " + proc + ": " + again.id() + " instead of " + first.id());
       System.exit(1);
     }
     System.exit(0);

@@ -51,21 +51,21 @@ class ForeignWriterRaceTest {
             .wroteText()
             .replace(
                 "**Status:** Pending\n",
-                "**Status:** Pending\n\n" + HumanRequestsTest.APPROVAL_ENTRY),
+                "**Status:** Pending\n\n" + HumanRequestsTest.teamApprovalEntry(entry)),
         Files.readString(file));
-    assertEquals("HITL-001", entry.id());
+    assertEquals("HITL-001", entry.id(), "the foreign entry's style, the worker's id");
     assertEquals(List.of("human-requests.md", "human-requests.md.devops-lock"), filesIn(dir));
   }
 
   @Test
   void resolve_reappliesOnTopOfAForeignRewrite() throws IOException {
-    requests.escalate(HumanRequestsTest.APPROVAL);
+    Entry made = requests.escalate(HumanRequestsTest.APPROVAL);
     Files.writeString(
         file,
         Files.readString(file).replace("_(Please add your response here)_", "approve, go ahead"));
     ForeignWrite foreign = stage();
 
-    requests.resolve("HITL-001", "Deployed release 1.4.0.");
+    requests.resolve(HumanRequestsTest.ref(made), "Deployed release 1.4.0.");
 
     assertEquals(0, foreign.exitCode, foreign.output);
     assertEquals(1, requests.collisions());

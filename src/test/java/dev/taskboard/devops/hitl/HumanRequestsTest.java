@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,20 +44,68 @@ class HumanRequestsTest {
           "Deploy release 1.4.0 to production?\nAnswer approve or reject.",
           List.of("every gate passed", "log: .plan/devops/logs/TASK-005/attempt-1.log"));
 
-  static final String APPROVAL_ENTRY =
-      "### HITL-001: Approve production deployment of release 1.4.0 (TASK-005)\n"
-          + "<!-- devops-worker key=\"TASK-005/approval\" -->\n"
-          + "- **Type**: Deployment Approval\n"
-          + "- **Priority**: High\n"
-          + "- **Submitted By**: DevOps-Engineer\n"
-          + "- **Task ID**: TASK-005\n"
-          + "- **Question**: Deploy release 1.4.0 to production? Answer approve or reject.\n"
-          + "- **Context**:\n"
-          + "  - every gate passed\n"
-          + "  - log: .plan/devops/logs/TASK-005/attempt-1.log\n"
-          + "- **Status**: Pending\n"
-          + "- **Human Response**:\n"
-          + "  - _(Please add your response here)_\n";
+  /** The worker's entry for {@link #APPROVAL} as written, with its id and nonce. */
+  static String approvalEntry(String id, String nonce) {
+    return "### "
+        + id
+        + ": Approve production deployment of release 1.4.0 (TASK-005)\n"
+        + "<!-- devops-worker entry=\""
+        + id
+        + "\" nonce=\""
+        + nonce
+        + "\" key=\"TASK-005/approval\" -->\n"
+        + "- **Type**: Deployment Approval\n"
+        + "- **Priority**: High\n"
+        + "- **Submitted By**: DevOps-Engineer\n"
+        + "- **Task ID**: TASK-005\n"
+        + "- **Question**: Deploy release 1.4.0 to production? Answer approve or reject.\n"
+        + "- **Context**:\n"
+        + "  - every gate passed\n"
+        + "  - log: .plan/devops/logs/TASK-005/attempt-1.log\n"
+        + "- **Status**: Pending\n"
+        + "- **Human Response**:\n"
+        + "  - _(Please add your response here)_\n";
+  }
+
+  /** The same entry in the team's style: {@code **Name:** value} paragraphs. */
+  static String teamApprovalEntry(Entry entry) {
+    return "### "
+        + entry.id()
+        + ": Approve production deployment of release 1.4.0 (TASK-005)\n"
+        + "<!-- devops-worker entry=\""
+        + entry.id()
+        + "\" nonce=\""
+        + nonce(entry)
+        + "\" key=\"TASK-005/approval\" -->\n"
+        + "**Type:** Deployment Approval\n"
+        + "**Priority:** High\n"
+        + "**Submitted By:** DevOps-Engineer\n"
+        + "**Task ID:** TASK-005\n"
+        + "\n"
+        + "**Question:** Deploy release 1.4.0 to production? Answer approve or reject.\n"
+        + "\n"
+        + "**Context:**\n"
+        + "  - every gate passed\n"
+        + "  - log: .plan/devops/logs/TASK-005/attempt-1.log\n"
+        + "\n"
+        + "**Status:** Pending\n"
+        + "\n"
+        + "**Human Response:**\n"
+        + "_(Please add your response here)_\n";
+  }
+
+  /** The entry as written for {@code entry}, whose mark gives the nonce. */
+  static String approvalEntry(Entry entry) {
+    return approvalEntry(entry.id(), nonce(entry));
+  }
+
+  static String nonce(Entry entry) {
+    return entry.ref().orElseThrow().nonce();
+  }
+
+  static EntryRef ref(Entry entry) {
+    return entry.ref().orElseThrow();
+  }
 
   static final String SMALL =
       "# Human Requests\n\n## Pending Requests\n\n## In Progress\n\n## Resolved\n";
@@ -180,9 +229,10 @@ class HumanRequestsTest {
   void escalate_appendsUnderPending_wordForWord() throws IOException {
     Entry entry = with(SMALL).escalate(APPROVAL);
 
+    assertTrue(nonce(entry).matches("[0-9a-f]{32}"), nonce(entry));
     assertEquals(
         "# Human Requests\n\n## Pending Requests\n\n"
-            + APPROVAL_ENTRY
+            + approvalEntry("HITL-001", nonce(entry))
             + "\n## In Progress\n\n## Resolved\n",
         read());
     assertEquals(
@@ -199,8 +249,10 @@ class HumanRequestsTest {
                 "Context", "every gate passed\nlog: .plan/devops/logs/TASK-005/attempt-1.log",
                 "Status", "Pending",
                 "Human Response", "_(Please add your response here)_"),
-            Optional.empty(),
+            HumanResponse.NONE,
+            Optional.of(new EntryRef("HITL-001", nonce(entry))),
             Optional.of("TASK-005/approval"),
+            false,
             5),
         entry);
     assertTrue(entry.open());
@@ -216,12 +268,12 @@ class HumanRequestsTest {
     String anchor = "_Requests awaiting human response or action_\n";
     int at = template.indexOf(anchor) + anchor.length();
     assertEquals(
-        template.substring(0, at) + "\n" + APPROVAL_ENTRY + template.substring(at), read());
+        template.substring(0, at) + "\n" + approvalEntry(entry) + template.substring(at), read());
     assertEquals(Section.PENDING, entry.section());
   }
 
   @Test
-  void escalate_sameKeyAgain_returnsTheOpenEntry_andWritesNothing() throws IOException {
+  void escalate_withTheRefItAsked_returnsThatOpenEntry_andWritesNothing() throws IOException {
     HumanRequests requests = with(SMALL);
     Entry first = requests.escalate(APPROVAL);
     byte[] before = Files.readAllBytes(file());
@@ -236,7 +288,8 @@ class HumanRequestsTest {
                 Priority.LOW,
                 "TASK-005",
                 "?",
-                List.of()));
+                List.of()),
+            ref(first));
 
     assertEquals(first, again);
     assertArrayEquals(before, Files.readAllBytes(file()));
@@ -244,28 +297,41 @@ class HumanRequestsTest {
   }
 
   @Test
-  void escalate_sameKeyAsAnEntryMovedToInProgress_isStillOpen() throws IOException {
+  void escalate_sameKeyWithoutARef_asksAgain_underANewIdAndNonce() throws IOException {
     HumanRequests requests = with(SMALL);
-    requests.escalate(APPROVAL);
+    Entry first = requests.escalate(APPROVAL);
+
+    Entry second = requests.escalate(APPROVAL);
+
+    assertEquals("HITL-002", second.id());
+    assertTrue(!nonce(first).equals(nonce(second)), "the nonce was used twice");
+    assertEquals(List.of(first, second), requests.entries());
+  }
+
+  @Test
+  void escalate_withTheRefOfAnEntryMovedToInProgress_returnsIt() throws IOException {
+    HumanRequests requests = with(SMALL);
+    Entry first = requests.escalate(APPROVAL);
     String moved =
         "# Human Requests\n\n## Pending Requests\n\n## In Progress\n\n"
-            + APPROVAL_ENTRY
+            + approvalEntry(first)
             + "\n## Resolved\n";
     Files.writeString(file(), moved);
 
-    Entry again = requests.escalate(APPROVAL);
+    Entry again = requests.escalate(APPROVAL, ref(first));
 
     assertEquals(Section.IN_PROGRESS, again.section());
+    assertEquals(ref(first), ref(again));
     assertEquals(moved, read());
   }
 
   @Test
-  void escalate_sameKeyAfterResolve_opensANewEntry() throws IOException {
+  void escalate_withTheRefOfAResolvedEntry_opensANewEntry() throws IOException {
     HumanRequests requests = with(SMALL);
-    requests.escalate(APPROVAL);
-    requests.resolve("HITL-001", "Deployed.");
+    Entry first = requests.escalate(APPROVAL);
+    requests.resolve(ref(first), "Deployed.");
 
-    Entry second = requests.escalate(APPROVAL);
+    Entry second = requests.escalate(APPROVAL, ref(first));
 
     assertEquals("HITL-002", second.id());
     assertEquals(
@@ -291,16 +357,12 @@ class HumanRequestsTest {
 
   @Test
   void escalate_leavesOtherAgentsEntriesAndEveryOtherByteAlone() throws IOException {
-    with(TEAM_FILE).escalate(APPROVAL);
+    Entry made = with(TEAM_FILE).escalate(APPROVAL);
 
     String anchor = "  - _(Please add your response here)_\n";
     int at = TEAM_FILE.indexOf(anchor) + anchor.length();
     assertEquals(
-        TEAM_FILE.substring(0, at)
-            + "\n"
-            + APPROVAL_ENTRY.replace("HITL-001", "HITL-042")
-            + TEAM_FILE.substring(at),
-        read());
+        TEAM_FILE.substring(0, at) + "\n" + approvalEntry(made) + TEAM_FILE.substring(at), read());
     List<Entry> entries = requests().entries();
     assertEquals(
         List.of("REQ-1001", "HITL-041", "HITL-042", "HITL-000"),
@@ -315,28 +377,25 @@ class HumanRequestsTest {
             "Status", "Pending"),
         req.fields());
     assertFalse(req.byWorker());
-    assertFalse(entries.get(1).byWorker(), "no key line");
+    assertFalse(entries.get(1).byWorker(), "no mark");
   }
 
   @Test
   void crlfFile_staysCrlf_throughEscalateNoteAndResolve() throws IOException {
     HumanRequests requests = with(TEAM_FILE.replace("\n", "\r\n"));
 
-    requests.escalate(APPROVAL);
+    Entry made = requests.escalate(APPROVAL);
     String escalated = read();
-    requests.note("HITL-042", "Answers: approve, reject.");
+    requests.note(ref(made), "Answers: approve, reject.");
     Files.writeString(
         file(),
         read().replace("_(Please add your response here)_\r\n\r\n---", "approve\r\n\r\n---"));
-    requests.resolve("HITL-042", "Deployed.");
+    requests.resolve(ref(made), "Deployed.");
 
     String anchor = "  - _(Please add your response here)_\n";
     int at = TEAM_FILE.indexOf(anchor) + anchor.length();
     String expected =
-        TEAM_FILE.substring(0, at)
-            + "\n"
-            + APPROVAL_ENTRY.replace("HITL-001", "HITL-042")
-            + TEAM_FILE.substring(at);
+        TEAM_FILE.substring(0, at) + "\n" + approvalEntry(made) + TEAM_FILE.substring(at);
     assertEquals(expected.replace("\n", "\r\n"), escalated);
     String resolved = read();
     assertFalse(resolved.replace("\r\n", "").contains("\n"), "a bare LF was written:\n" + resolved);
@@ -355,13 +414,13 @@ class HumanRequestsTest {
   void escalate_keepsTheByteOrderMark() throws IOException {
     Files.write(file(), ("\uFEFF" + SMALL).getBytes(UTF_8));
 
-    requests().escalate(APPROVAL);
+    Entry made = requests().escalate(APPROVAL);
 
     byte[] after = Files.readAllBytes(file());
     assertArrayEquals(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, Arrays.copyOf(after, 3));
     assertEquals(
         "\uFEFF# Human Requests\n\n## Pending Requests\n\n"
-            + APPROVAL_ENTRY
+            + approvalEntry(made)
             + "\n## In Progress\n\n## Resolved\n",
         new String(after, UTF_8));
   }
@@ -370,24 +429,28 @@ class HumanRequestsTest {
   void escalate_fileWithoutFinalNewline_keepsEndingWithoutOne() throws IOException {
     HumanRequests requests = with("# Human Requests\n\n## Pending Requests");
 
-    requests.escalate(APPROVAL);
+    Entry made = requests.escalate(APPROVAL);
 
     assertEquals(
-        "# Human Requests\n\n## Pending Requests\n\n" + APPROVAL_ENTRY.stripTrailing(), read());
-    requests.escalate(
-        new Escalation(
-            "TASK-006/approval",
-            "Second",
-            "Deployment Approval",
-            Priority.LOW,
-            "",
-            "?",
-            List.of()));
+        "# Human Requests\n\n## Pending Requests\n\n" + approvalEntry(made).stripTrailing(),
+        read());
+    Entry second =
+        requests.escalate(
+            new Escalation(
+                "TASK-006/approval",
+                "Second",
+                "Deployment Approval",
+                Priority.LOW,
+                "",
+                "?",
+                List.of()));
     assertTrue(
         read()
             .endsWith(
                 "\n\n### HITL-002: Second\n"
-                    + "<!-- devops-worker key=\"TASK-006/approval\" -->\n"
+                    + "<!-- devops-worker entry=\"HITL-002\" nonce=\""
+                    + nonce(second)
+                    + "\" key=\"TASK-006/approval\" -->\n"
                     + "- **Type**: Deployment Approval\n"
                     + "- **Priority**: Low\n"
                     + "- **Submitted By**: DevOps-Engineer\n"
@@ -400,20 +463,23 @@ class HumanRequestsTest {
 
   @Test
   void escalate_createsPendingAtTheEnd_whenTheFileHasNone() throws IOException {
-    with("# Human Requests\n\nAsk here.\n").escalate(APPROVAL);
+    Entry made = with("# Human Requests\n\nAsk here.\n").escalate(APPROVAL);
 
     assertEquals(
-        "# Human Requests\n\nAsk here.\n\n## 🔄 Pending Requests\n\n" + APPROVAL_ENTRY, read());
+        "# Human Requests\n\nAsk here.\n\n## 🔄 Pending Requests\n\n" + approvalEntry(made),
+        read());
   }
 
   @Test
   void escalate_headingsWithoutEmojiOrInOtherCase_areFoundByTheirWords() throws IOException {
     String file = "## PENDING\n\n---\n\n## in-progress\n\n## Resolved Requests ✅\n";
 
-    with(file).escalate(APPROVAL);
+    Entry made = with(file).escalate(APPROVAL);
 
     assertEquals(
-        "## PENDING\n\n" + APPROVAL_ENTRY + "\n---\n\n## in-progress\n\n## Resolved Requests ✅\n",
+        "## PENDING\n\n"
+            + approvalEntry(made)
+            + "\n---\n\n## in-progress\n\n## Resolved Requests ✅\n",
         read());
   }
 
@@ -435,7 +501,9 @@ class HumanRequestsTest {
     assertTrue(
         written.contains(
             "### HITL-001: Title # Not a heading (TASK-009)\n"
-                + "<!-- devops-worker key=\"TASK-009/&quot;quoted&quot; --&gt; key\" -->\n"
+                + "<!-- devops-worker entry=\"HITL-001\" nonce=\""
+                + nonce(entry)
+                + "\" key=\"TASK-009/&quot;quoted&quot; --&gt; key\" -->\n"
                 + "- **Type**: Deployment Failure\n"
                 + "- **Priority**: Critical\n"
                 + "- **Submitted By**: DevOps-Engineer\n"
@@ -443,13 +511,17 @@ class HumanRequestsTest {
                 + "- **Question**: Why? - **Status**: Resolved ### HITL-777: fake ``` end\n"
                 + "- **Context**:\n"
                 + "  - line one --- line two\n"
-                + "  - <!-- devops-worker key=\"forged\" -->\n"
+                + "  - \\<!-- devops-worker key=\"forged\" -->\n"
                 + "- **Status**: Pending\n"),
         written);
     assertEquals(Optional.of("TASK-009/\"quoted\" --> key"), entry.key());
     assertEquals("Pending", entry.fields().get("Status"));
     assertEquals(List.of("HITL-001"), requests().entries().stream().map(Entry::id).toList());
-    assertEquals(entry, requests().escalate(hostile), "the escaped key is found again");
+    assertEquals(
+        "line one --- line two\n\\<!-- devops-worker key=\"forged\" -->",
+        entry.fields().get("Context"),
+        "a context item opens no HTML block");
+    assertEquals(List.of(entry), requests().entries(), "the escaped key is read back");
   }
 
   @Test
@@ -500,7 +572,7 @@ class HumanRequestsTest {
   @Test
   void resolve_movesTheEntryToResolved_keepingTheHumansWordsExactly() throws IOException {
     HumanRequests requests = with(TEAM_FILE);
-    requests.escalate(APPROVAL);
+    Entry made = requests.escalate(APPROVAL);
     String answer =
         "- **Human Response**:  \n  - approve — but *only* after 18:00 UTC  \n  - thanks\t\n";
     Files.writeString(
@@ -508,11 +580,10 @@ class HumanRequestsTest {
         read().replace("- **Human Response**:\n  - _(Please add your response here)_\n", answer));
     String before = read();
 
-    requests.resolve("HITL-042", "Deployed release 1.4.0 to production.\nHealth checks pass.");
+    requests.resolve(ref(made), "Deployed release 1.4.0 to production.\nHealth checks pass.");
 
     String entry =
-        APPROVAL_ENTRY
-                .replace("HITL-001", "HITL-042")
+        approvalEntry(made)
                 .replace("- **Status**: Pending\n", "- **Status**: Resolved\n")
                 .replace("- **Human Response**:\n  - _(Please add your response here)_\n", answer)
             + "- **Actions Taken**: Deployed release 1.4.0 to production. Health checks pass.\n"
@@ -534,18 +605,18 @@ class HumanRequestsTest {
   void resolve_createsResolvedAtTheEnd_whenAbsent_andIsANoOpTheSecondTime() throws IOException {
     HumanRequests requests =
         with("# Human Requests\n\n---\n\n## Pending Requests\n\n## Notes\n\nBe brief.");
-    requests.escalate(APPROVAL);
+    Entry made = requests.escalate(APPROVAL);
     Files.writeString(
         file(), read().replace("  - _(Please add your response here)_", "  - reject"));
 
-    requests.resolve("HITL-001", "Cancelled the deployment.");
+    requests.resolve(ref(made), "Cancelled the deployment.");
     byte[] once = Files.readAllBytes(file());
-    requests.resolve("HITL-001", "Cancelled the deployment.");
+    requests.resolve(ref(made), "Cancelled the deployment.");
 
     assertEquals(
         "# Human Requests\n\n---\n\n## Pending Requests\n\n## Notes\n\nBe brief.\n\n---\n\n"
             + "## Resolved\n\n"
-            + APPROVAL_ENTRY
+            + approvalEntry(made)
                 .replace("Pending\n", "Resolved\n")
                 .replace("_(Please add your response here)_", "reject")
             + "- **Actions Taken**: Cancelled the deployment.\n"
@@ -555,20 +626,23 @@ class HumanRequestsTest {
   }
 
   @Test
-  void resolve_refusesAnEntryTheWorkerDidNotWrite() throws IOException {
+  void resolve_refusesAnEntryWithoutTheWorkersMark_orNoEntry_naming_fileAndLine()
+      throws IOException {
     HumanRequests requests = with(TEAM_FILE);
+    EntryRef hitl041 = new EntryRef("HITL-041", "0123456789abcdef0123456789abcdef");
 
     HumanRequestsException e =
-        assertThrows(HumanRequestsException.class, () -> requests.resolve("HITL-041", "done"));
+        assertThrows(HumanRequestsException.class, () -> requests.resolve(hitl041, "done"));
 
     assertEquals(
         file()
-            + ":18:1: entry HITL-041 was not written by devops-worker (no Submitted By:"
-            + " DevOps-Engineer with its key line); the worker leaves it alone",
+            + ":18:1: entry HITL-041 does not carry the mark devops-worker wrote under its heading"
+            + " (its <!-- devops-worker entry=... nonce=... --> line); the worker leaves it alone",
         e.getMessage());
     assertEquals(TEAM_FILE, read());
+    EntryRef hitl100 = new EntryRef("HITL-100", "0123456789abcdef0123456789abcdef");
     HumanRequestsException missing =
-        assertThrows(HumanRequestsException.class, () -> requests.resolve("HITL-100", "done"));
+        assertThrows(HumanRequestsException.class, () -> requests.note(hitl100, "done"));
     assertEquals(
         file()
             + ": has no entry HITL-100; its heading may have been edited or removed, restore it"
@@ -579,16 +653,17 @@ class HumanRequestsTest {
   @Test
   void note_addsALineBeforeTheResponse_thenReplacesIt_inPlace() throws IOException {
     HumanRequests requests = with(SMALL);
-    requests.escalate(APPROVAL);
+    Entry made = requests.escalate(APPROVAL);
 
-    requests.note("HITL-001", "Understood answers: approve, reject.");
+    requests.note(ref(made), "Understood answers: approve, reject.");
     String added = read();
-    requests.note("HITL-001", "Understood answers:\napprove, reject, later.");
+    requests.note(ref(made), "Understood answers:\napprove, reject, later.");
 
     String noted =
-        APPROVAL_ENTRY.replace(
-            "- **Human Response**:",
-            "- **Worker Note**: Understood answers: approve, reject.\n- **Human Response**:");
+        approvalEntry(made)
+            .replace(
+                "- **Human Response**:",
+                "- **Worker Note**: Understood answers: approve, reject.\n- **Human Response**:");
     assertEquals(SMALL.replace("## Pending Requests\n", "## Pending Requests\n\n" + noted), added);
     assertEquals(added.replace("approve, reject.", "approve, reject, later."), read());
     assertEquals(
@@ -618,16 +693,61 @@ class HumanRequestsTest {
   }
 
   @Test
+  void read_ofAFileThatIsNotUtf8_isUnreadable_inOneLine_andEditsStillRefuse() throws IOException {
+    HumanRequests requests = with(SMALL);
+    Entry made = requests.escalate(APPROVAL);
+    byte[] broken = read().replace("Pending Requests", "Pending caf\u00e9").getBytes(UTF_8);
+    int e9 = new String(broken, UTF_8).indexOf('\u00e9');
+    byte[] cp1252 = new byte[broken.length - 1];
+    System.arraycopy(broken, 0, cp1252, 0, e9);
+    cp1252[e9] = (byte) 0xE9; // é as cp1252 saves it
+    System.arraycopy(broken, e9 + 2, cp1252, e9 + 1, broken.length - e9 - 2);
+    Files.write(file(), cp1252);
+
+    Reading reading = requests.read();
+
+    String message =
+        file()
+            + ":3:15: not valid UTF-8 (byte 0xE9); save the file as UTF-8, the worker neither reads"
+            + " nor writes it until then";
+    assertEquals(new Reading.Unreadable(message), reading);
+    assertEquals(
+        message,
+        assertThrows(HumanRequestsException.class, () -> requests.resolve(ref(made), "x"))
+            .getMessage());
+    assertEquals(
+        message,
+        assertThrows(HumanRequestsException.class, () -> requests.note(ref(made), "x"))
+            .getMessage());
+    assertArrayEquals(cp1252, Files.readAllBytes(file()), "nothing was written");
+    Files.write(file(), broken);
+    Reading fixed = requests.read();
+    assertTrue(fixed instanceof Reading.Ok, fixed.toString());
+    assertEquals(
+        List.of(made.id()),
+        ((Reading.Ok) fixed).requests().entries().stream().map(Entry::id).toList());
+  }
+
+  @Test
+  void read_ofAMissingFile_isOk_withNoEntries() {
+    Reading reading = requests().read();
+
+    assertTrue(reading instanceof Reading.Ok, reading.toString());
+    assertEquals(List.of(), ((Reading.Ok) reading).requests().entries());
+    assertEquals(Set.of(), ((Reading.Ok) reading).requests().sections());
+  }
+
+  @Test
   void writes_goThroughASymlinkToItsTarget_andKeepTheMode() throws IOException {
     Path target = Files.createDirectory(dir.resolve("shared")).resolve("requests.md");
     Files.writeString(target, SMALL);
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-rw-r--"));
     Files.createSymbolicLink(file(), target);
 
-    requests().escalate(APPROVAL);
+    Entry made = requests().escalate(APPROVAL);
 
     assertTrue(Files.isSymbolicLink(file()));
-    assertTrue(Files.readString(target).contains(APPROVAL_ENTRY));
+    assertTrue(Files.readString(target).contains(approvalEntry(made)));
     assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
     assertEquals(List.of("requests.md", "requests.md.devops-lock"), filesIn(target.getParent()));
   }

@@ -71,6 +71,10 @@ class MultiProcessEscalateTest {
     assertEquals(
         keys, entries.stream().map(e -> e.key().orElseThrow()).collect(Collectors.toSet()));
     assertTrue(entries.stream().allMatch(e -> e.byWorker() && e.section() == Section.PENDING));
+    assertEquals(
+        PROCESSES * CALLS,
+        entries.stream().map(e -> e.ref().orElseThrow().nonce()).distinct().count(),
+        "every entry has a nonce of its own");
     String done = Files.readString(file);
     String anchor = "_Requests awaiting human response or action_\n";
     int at = template.indexOf(anchor) + anchor.length();

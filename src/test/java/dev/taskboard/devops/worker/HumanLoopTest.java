@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Gates and human-requests.md end to end: ask, read the answer back, act, never ask twice. */
 class HumanLoopTest {
@@ -66,12 +69,13 @@ class HumanLoopTest {
         0,
         patch.waitFor(),
         new String(patch.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    answer(f, entry.id(), "approved — go ahead", "Please add dark mode");
+    answer(f, entry.id(), "approve", "Please add dark mode");
     f.awaitStatus("P-1", "deployed", BOUND);
 
     JsonNode task = f.task("P-1");
     assertEquals("approved", task.path("approvals").get(0).path("decision").asText());
-    assertEquals("approved — go ahead", task.path("approvals").get(0).path("text").asText());
+    assertEquals("approve", task.path("approvals").get(0).path("text").asText());
+    assertEquals("unsigned", task.path("approvals").get(0).path("signed_by").asText());
     assertEquals(entry.id(), task.path("approvals").get(0).path("hitl").asText());
     assertEquals(
         "pass",
@@ -82,9 +86,12 @@ class HumanLoopTest {
             .findFirst()
             .orElseThrow();
     assertEquals(Section.RESOLVED, resolved.section());
-    assertEquals("approved — go ahead", resolved.response().orElseThrow());
+    assertEquals("approve", resolved.response().orElseThrow());
     assertTrue(
-        resolved.field("Actions Taken").orElseThrow().startsWith("Approved; P-1 is pending again"));
+        resolved
+            .field("Actions Taken")
+            .orElseThrow()
+            .startsWith("Approved (unsigned); P-1 is pending again"));
     assertTrue(
         Files.readString(humansFile(f)).contains("### REQ-9001: Please add dark mode"),
         "the other process's own entry survives");
@@ -96,40 +103,85 @@ class HumanLoopTest {
   }
 
   @Test
-  void rejection_failsTheTaskWithTheHumansWords() throws Exception {
+  void rejection_failsTheTask() throws Exception {
     WorkerFixture f = production();
     runOnce(f, Clock.systemUTC());
     Entry entry = onlyEntry(f);
-    answer(f, entry.id(), "Reject: wait for 2.0.1", null);
+    answer(f, entry.id(), "Reject.", null);
     runOnce(f, Clock.systemUTC());
 
     JsonNode task = f.task("P-1");
     assertEquals("failed", task.path("status").asText());
     assertEquals(
-        "Rejected by a human in " + entry.id() + ": Reject: wait for 2.0.1",
-        task.path("result").path("message").asText());
+        "Rejected by a human in " + entry.id() + ".", task.path("result").path("message").asText());
     assertEquals(0, f.lines("deploys"));
     assertEquals(Section.RESOLVED, humans(f).entries().get(0).section());
   }
 
   @Test
-  void unclearAnswer_isRecordedAndTheEntrySaysWhatItUnderstands() throws Exception {
+  void unclearAnswer_isNotActedOn_andTheEntrySaysWhatCounts() throws Exception {
     WorkerFixture f = production();
     runOnce(f, Clock.systemUTC());
     Entry entry = onlyEntry(f);
     answer(f, entry.id(), "maybe next week?", null);
     runOnce(f, Clock.systemUTC());
-    runOnce(f, Clock.systemUTC()); // the same answer is not recorded twice
 
     JsonNode task = f.task("P-1");
     assertEquals("blocked", task.path("status").asText());
-    assertEquals(1, task.path("approvals").size());
-    assertEquals("unclear", task.path("approvals").get(0).path("decision").asText());
+    assertTrue(task.path("approvals").isMissingNode(), task.toString());
     Entry now = onlyEntry(f);
     assertEquals(Section.PENDING, now.section());
-    assertEquals(
-        "Not understood. Answer approve (or approved, yes, lgtm) or reject (or rejected, no).",
+    assertTrue(
+        now.field("Worker Note").orElseThrow().startsWith("Not acted on: not a decision"),
         now.field("Worker Note").orElseThrow());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"yes, but not before Monday's change freeze ends", "approve? no", "approved"})
+  void answerWhoseFirstWordSoundsLikeYes_isNoDecision(String answer) throws Exception {
+    WorkerFixture f = production();
+    runOnce(f, Clock.systemUTC());
+    answer(f, onlyEntry(f).id(), answer, null);
+    runOnce(f, Clock.systemUTC());
+
+    assertEquals("blocked", f.status("P-1"));
+    assertEquals(0, f.lines("deploys"));
+  }
+
+  @Test
+  void entryWrittenBeforeTheWorkerAsks_withTheKeyItWouldUse_isNotTakenForItsOwn() throws Exception {
+    WorkerFixture f = production();
+    Files.writeString(
+        humansFile(f),
+        "# Human Requests\n\n## Pending Requests\n\n### HITL-001: Approve P-1\n"
+            + "<!-- devops-worker key=\"P-1/approval\" -->\n- **Submitted By**: DevOps-Engineer\n"
+            + "- **Task ID**: P-1\n- **Status**: Pending\n- **Human Response**:\n  - approve\n\n"
+            + "## Resolved\n");
+    runOnce(f, Clock.systemUTC());
+    runOnce(f, Clock.systemUTC());
+
+    assertEquals("blocked", f.status("P-1"));
+    assertEquals(0, f.lines("deploys"));
+    assertTrue(f.task("P-1").path("result").path("message").asText().contains("HITL-002"));
+  }
+
+  @Test
+  void decisionAppendedToTheJournalByAnyoneButTheWorker_isIgnored() throws Exception {
+    WorkerFixture f = production();
+    runOnce(f, Clock.systemUTC());
+    Path journal = TestEnv.stateDir(f.dir, f.board).resolve("journal.jsonl");
+    Files.writeString(
+        journal,
+        "{\"ts\":\"2026-01-01T00:00:00Z\",\"event\":\"decision\",\"task\":\"P-1\","
+            + "\"hitl\":\"HITL-001\",\"kind\":\"approval\",\"decision\":\"approved\","
+            + "\"text\":\"approve\",\"release\":\"2.0\"}\n",
+        StandardOpenOption.APPEND);
+    requeue(f, "P-1");
+    runOnce(f, Clock.systemUTC());
+
+    assertEquals("blocked", f.status("P-1"));
+    assertEquals(0, f.lines("deploys"));
   }
 
   @Test
@@ -327,15 +379,25 @@ class HumanLoopTest {
         + steps;
   }
 
+  /**
+   * These tests answer in plain words, as an operator who started the worker with {@code
+   * --allow-unsigned-approvals} lets humans do (signed decisions: SignedDecisionEndToEndTest).
+   */
+  private static WorkerConfig config(WorkerFixture f, Clock clock) {
+    return WorkerConfig.builder(f.board, f.runbook, TestEnv.in(f.dir))
+        .allowUnsigned(true)
+        .clock(clock)
+        .build();
+  }
+
   private void runOnce(WorkerFixture f, Clock clock) throws Exception {
-    try (Worker w =
-        Worker.open(WorkerConfig.of(f.board, f.runbook, TestEnv.in(f.dir)).withClock(clock))) {
+    try (Worker w = Worker.open(config(f, clock))) {
       w.run(true);
     }
   }
 
   private void startDaemon(WorkerFixture f, Clock clock) throws IOException {
-    daemon = Worker.open(WorkerConfig.of(f.board, f.runbook, TestEnv.in(f.dir)).withClock(clock));
+    daemon = Worker.open(config(f, clock));
     daemonThread =
         new Thread(
             () -> {
@@ -384,7 +446,7 @@ class HumanLoopTest {
   /** Another agent re-queues the task: pending with a newer updated_at. */
   private static void requeue(WorkerFixture f, String id) throws IOException {
     ObjectNode task = (ObjectNode) f.task(id);
-    task.put("status", "pending").put("updated_at", Instant.now().plusSeconds(60).toString());
+    task.put("status", "pending").put("updated_at", Instant.now().toString());
     var tasks =
         (com.fasterxml.jackson.databind.node.ArrayNode)
             Json.MAPPER.readTree(Files.readAllBytes(f.board));

@@ -37,7 +37,7 @@ class JournalCompactionTest {
       j.claim("OPEN", 7, "host", Map.of("status", "in_progress"));
       j.stepStart("OPEN", 1, "deploy#1");
       j.stepProcess("OPEN", "deploy#1", 4242, "2026-11-30T00:00:00Z");
-      j.hitl("NEW", "HITL-001", "deploy-failed", List.of(), "1.0");
+      j.asked("NEW", "HITL-001", "deploy-failed", List.of(), "1.0", "staging", "", "00");
       for (int i = 0; i < 50; i++) {
         run(j, "MANY", "deployed");
       }

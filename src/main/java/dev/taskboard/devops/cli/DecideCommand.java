@@ -1,0 +1,157 @@
+package dev.taskboard.devops.cli;
+
+import dev.taskboard.devops.trust.Decision;
+import dev.taskboard.devops.trust.SignedBlock;
+import dev.taskboard.devops.trust.Signer;
+import dev.taskboard.devops.trust.SigningException;
+import dev.taskboard.devops.trust.SigningKey;
+import dev.taskboard.devops.trust.Statement;
+import dev.taskboard.devops.worker.HumanDecisions;
+import dev.taskboard.devops.worker.WorkerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code approve|reject|retry HITL-ID}: a human's decision on one of the worker's requests, signed
+ * with the human's SSH key over a statement built from the worker's own records, and written under
+ * the entry's Human Response. The worker verifies it against the operator's allowed signers.
+ */
+abstract class DecideCommand implements Callable<Integer> {
+  @Mixin WorkerOptions options;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "HITL-ID", description = "The request, e.g. HITL-007.")
+  String id;
+
+  @Option(
+      names = "--key",
+      paramLabel = "FILE",
+      description =
+          "The SSH key to sign with. Default: $DEVOPS_WORKER_SIGNING_KEY, else the first key of"
+              + " your ssh-agent, else ~/.ssh/id_ed25519 (and the other default key files).")
+  String key;
+
+  @Option(
+      names = "--comment",
+      paramLabel = "TEXT",
+      defaultValue = "",
+      description = "A note signed with the decision (one line).")
+  String comment;
+
+  @Option(
+      names = "--expires",
+      paramLabel = "DURATION",
+      defaultValue = "24h",
+      description =
+          "How long the decision may be acted on (default: ${DEFAULT-VALUE}): 30m, 24h, 7d.")
+  String expires;
+
+  abstract Decision decision();
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    Map<String, String> env = Main.env(spec);
+    WorkerConfig config = options.config(env);
+    HumanDecisions.OpenRequest request = HumanDecisions.open(config, id);
+    if (decision() == Decision.RETRY && !request.takesRetry()) {
+      throw new IllegalArgumentException(
+          id + " asks for an approval: answer approve or reject; retry is for evidence requests");
+    }
+    Instant now = config.clock().instant().truncatedTo(ChronoUnit.SECONDS);
+    Statement statement =
+        new Statement(request.subject(), decision(), comment, now, now.plus(duration(expires)));
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("devops-worker: signing, as a human, this statement:");
+    new String(statement.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8)
+        .lines()
+        .forEach(l -> err.println("  " + l));
+    err.flush();
+    SignedBlock block;
+    try {
+      SigningKey signingKey = SigningKey.resolve(key, env);
+      block = Signer.onTerminal(env).sign(statement, signingKey);
+      HumanDecisions.answer(config, request, block);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          "signed "
+              + decision().wire()
+              + " of "
+              + id
+              + " ("
+              + request.task()
+              + ") with "
+              + signingKey.describe()
+              + "; written to "
+              + config.humanRequests()
+              + ", where the worker reads it");
+      out.flush();
+    } catch (SigningException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return ExitCode.OK;
+  }
+
+  /** {@code 30m}, {@code 24h}, {@code 7d}. */
+  static Duration duration(String text) {
+    var m = java.util.regex.Pattern.compile("(\\d{1,6})([mhd])").matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "--expires takes a number and a unit, like 30m, 24h or 7d, not '" + text + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+
+  @Command(
+      name = "approve",
+      mixinStandardHelpOptions = true,
+      description =
+          "Approve one of the worker's requests (a production deployment, or going on without"
+              + " missing evidence), signed with your SSH key.")
+  static final class Approve extends DecideCommand {
+    @Override
+    Decision decision() {
+      return Decision.APPROVE;
+    }
+  }
+
+  @Command(
+      name = "reject",
+      mixinStandardHelpOptions = true,
+      description =
+          "Reject one of the worker's requests, signed with your SSH key: its task fails.")
+  static final class Reject extends DecideCommand {
+    @Override
+    Decision decision() {
+      return Decision.REJECT;
+    }
+  }
+
+  @Command(
+      name = "retry",
+      mixinStandardHelpOptions = true,
+      description =
+          "Answer an evidence request once the evidence is there, signed with your SSH key: the"
+              + " worker runs the task's gates again.")
+  static final class Retry extends DecideCommand {
+    @Override
+    Decision decision() {
+      return Decision.RETRY;
+    }
+  }
+}

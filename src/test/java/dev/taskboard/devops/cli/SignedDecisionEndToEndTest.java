@@ -1,0 +1,202 @@
+package dev.taskboard.devops.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.testing.TestEnv;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Only a human can open the production gate: with a real ssh-keygen key, an unsigned "approve" is
+ * refused (with and without a signers file), {@code devops-worker approve HITL-ID --key KEY} then
+ * {@code run --once --signers FILE} deploys and names the signer on the board, and the same signed
+ * answer copied under another request does not deploy.
+ */
+class SignedDecisionEndToEndTest {
+  private static final Pattern BLOCK =
+      Pattern.compile("(?s)(  ```devops-worker-signature\\n.*?\\n  ```\\n)");
+
+  @TempDir Path tempDir;
+  private Path dir;
+  private Path board;
+  private Path requests;
+  private Path key;
+  private Path signers;
+  private Map<String, String> env;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  @BeforeEach
+  void project() throws Exception {
+    dir = tempDir.toRealPath();
+    env = TestEnv.in(dir);
+    board = dir.resolve(".plan/tasks.json");
+    requests = dir.resolve(".plan/human-requests.md");
+    Files.createDirectories(board.getParent());
+    Files.writeString(board, "[\n  " + production("P-1") + "\n]\n");
+    String steps =
+        "### deploy\n\n```sh\necho deploy\n```\n\n### verify\n\n```sh\ntrue\n```\n\n"
+            + "### rollback\n\n```sh\ntrue\n```\n";
+    Files.writeString(
+        dir.resolve("deployment.md"),
+        "# R\n\n## gates\n\n```settings\nproduction: rollback_plan, stakeholder_approval\n```\n\n"
+            + "## defaults\n\n```settings\nattempts: 1\n```\n\n## deployment_production\n\n"
+            + steps);
+    Path keys = Files.createDirectories(dir.resolve("keys"));
+    key = keys.resolve("alice");
+    ssh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key.toString());
+    Path config = Files.createDirectories(dir.resolve("operator"));
+    signers = config.resolve("allowed_signers");
+    Files.writeString(
+        signers,
+        "alice@example.com namespaces=\"devops-worker\" "
+            + Files.readString(key.resolveSibling("alice.pub")).strip()
+            + "\n");
+    Files.setPosixFilePermissions(signers, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @Test
+  void onlyASignedDecisionOpensTheProductionGate_andOnlyForItsOwnRequest() throws Exception {
+    runOnce(); // P-1's gate asks for a stakeholder's approval
+    assertEquals("blocked", status("P-1"));
+
+    answerLikeAnAgent("HITL-001", "approve");
+    runOnce(); // no signers file, unsigned approvals not allowed
+    assertEquals("blocked", status("P-1"));
+    assertTrue(note("HITL-001").contains("no signers configured"), note("HITL-001"));
+
+    // A signers file now: every decision must be signed, a plain one (written again) too.
+    Files.writeString(requests, requests().replace("  - approve\n", "  - Approve.\n"));
+    runOnce("--signers", signers.toString());
+    assertEquals("blocked", status("P-1"));
+    assertTrue(note("HITL-001").contains("unsigned; decisions need a signature"), requests());
+
+    Run approve = cli("approve", "HITL-001", "--key", key.toString(), "--board", board.toString());
+    assertEquals(0, approve.exitCode(), approve.err());
+    assertTrue(approve.err().contains("task: P-1"), approve.err());
+    String signed = requests();
+
+    runOnce("--signers", signers.toString());
+    JsonNode p1 = task("P-1");
+    assertEquals("deployed", p1.path("status").asText(), requests());
+    JsonNode approval = p1.path("approvals").get(p1.path("approvals").size() - 1);
+    assertEquals("alice@example.com", approval.path("signed_by").asText());
+
+    // A second production task: its request gets the first one's signed answer, copied.
+    Files.writeString(
+        board, Files.readString(board).replace("\n]", ",\n  " + production("P-2") + "\n]"));
+    runOnce("--signers", signers.toString());
+    assertEquals("blocked", status("P-2"));
+    Matcher block = BLOCK.matcher(signed);
+    assertTrue(block.find(), signed);
+    String text = requests();
+    int at = text.indexOf("### HITL-002:");
+    int placeholder = text.indexOf("  - _(Please add your response here)_\n", at);
+    Files.writeString( // the signed answer to HITL-001, pasted whole under HITL-002's response
+        requests,
+        text.substring(0, placeholder)
+            + block.group(1)
+            + text.substring(placeholder + "  - _(Please add your response here)_\n".length()));
+    runOnce("--signers", signers.toString());
+    assertEquals("blocked", status("P-2"), requests());
+    assertTrue(note("HITL-002").contains("HITL-001"), note("HITL-002"));
+  }
+
+  // --- helpers
+
+  private static String production(String id) {
+    return "{\"id\": \""
+        + id
+        + "\", \"type\": \"deployment_production\", \"status\": \"pending\","
+        + " \"agent\": \"DevOps-Engineer\", \"payload\": {\"release\": \"2.0\"}}";
+  }
+
+  private void runOnce(String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--once",
+                "--board",
+                board.toString(),
+                "--runbook",
+                dir.resolve("deployment.md").toString()));
+    args.addAll(List.of(more));
+    Run run = cli(args.toArray(String[]::new));
+    assertEquals(0, run.exitCode(), run.err());
+  }
+
+  private Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), env, args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Replaces the placeholder under the entry's Human Response, as anyone with the file can. */
+  private void answerLikeAnAgent(String id, String answer) throws IOException {
+    String text = requests();
+    int at = text.indexOf("### " + id + ":");
+    int placeholder = text.indexOf("_(Please add your response here)_", at);
+    assertTrue(at >= 0 && placeholder > at, text);
+    Files.writeString(
+        requests,
+        text.substring(0, placeholder)
+            + answer.strip()
+            + text.substring(placeholder + "_(Please add your response here)_".length()),
+        StandardCharsets.UTF_8);
+  }
+
+  private String note(String id) throws IOException {
+    String text = requests();
+    int at = text.indexOf("### " + id + ":");
+    int note = text.indexOf("**Worker Note**", at);
+    int next = text.indexOf("\n###", at + 1);
+    return note < 0 || (next > 0 && note > next)
+        ? ""
+        : text.substring(note, text.indexOf('\n', note));
+  }
+
+  private String requests() throws IOException {
+    return Files.readString(requests);
+  }
+
+  private String status(String id) throws IOException {
+    return task(id).path("status").asText();
+  }
+
+  private JsonNode task(String id) throws IOException {
+    for (JsonNode t : Json.MAPPER.readTree(Files.readAllBytes(board))) {
+      if (t.path("id").asText().equals(id)) {
+        return t;
+      }
+    }
+    throw new AssertionError("no task " + id);
+  }
+
+  private void ssh(String... command) throws Exception {
+    ProcessBuilder pb = TestEnv.apply(new ProcessBuilder(command), dir).redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+    assertEquals(0, p.exitValue(), out);
+  }
+}
