@@ -3,13 +3,13 @@ package dev.taskboard.devops.gate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.files.RegularFile;
 import dev.taskboard.devops.runbook.GateSettings;
 import dev.taskboard.devops.runbook.Phase;
 import dev.taskboard.devops.runbook.Section;
 import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +63,10 @@ public final class Gates {
           "false",
           "incomplete",
           "error");
+
+  /** Largest evidence file read. */
+  static final long MAX_EVIDENCE_BYTES = 1_000_000;
+
   private final GateSettings settings;
   private final Path projectDir;
 
@@ -332,12 +336,15 @@ public final class Gates {
     }
     String name = value.path("file").asText();
     try {
-      Path root = projectDir.toAbsolutePath().normalize();
+      Path root = projectDir.toRealPath();
       Path file = root.resolve(name).normalize();
-      if (!file.startsWith(root)) {
+      if (!file.startsWith(root) || !file.getParent().toRealPath().startsWith(root)) {
         return Json.valueOf("unreadable: " + name + " is outside the project directory");
       }
-      JsonNode content = Json.MAPPER.readTree(Files.readAllBytes(file));
+      // An agent names this file: a regular file only, opened without following a link and
+      // without blocking (a FIFO would hang the worker, a device would never end).
+      byte[] bytes = RegularFile.read(file, MAX_EVIDENCE_BYTES, false);
+      JsonNode content = Json.MAPPER.readTree(bytes);
       return content.has("test_results") ? content.path("test_results") : content;
     } catch (IOException | InvalidPathException e) {
       return Json.valueOf("unreadable: " + name + " (" + e.getMessage() + ")");

@@ -1,6 +1,7 @@
 package dev.taskboard.devops.gate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Json;
@@ -149,6 +150,45 @@ class GatesTest {
     GateReport report = gates.evaluate("staging", task, List.of(task), staging, Decisions.none());
 
     assertEquals(Verdict.PASS, verdicts(report).get("unit_tests"));
+  }
+
+  @Test
+  void evidenceFileThatIsALinkAFifoOrTooLarge_isInconclusiveWithoutReadingIt() throws Exception {
+    Path outside = Files.createTempFile("secret", ".json");
+    Files.writeString(outside, "{\"total_tests\": 1, \"passed_tests\": 1}");
+    Files.createDirectories(dir.resolve("evidence"));
+    Files.createSymbolicLink(dir.resolve("evidence/link.json"), outside);
+    Files.createSymbolicLink(dir.resolve("linked-dir"), outside.getParent());
+    Process mkfifo =
+        new ProcessBuilder("mkfifo", dir.resolve("evidence/fifo.json").toString()).start();
+    assertEquals(0, mkfifo.waitFor());
+    Files.write(dir.resolve("evidence/big.json"), new byte[(int) Gates.MAX_EVIDENCE_BYTES + 1]);
+    Task task =
+        task(
+            "T-1",
+            "deployment_staging",
+            "pending",
+            "{\"gates\": {\"unit_tests\": {\"file\": \"evidence/link.json\"},"
+                + " \"smoke_tests\": {\"file\": \"evidence/fifo.json\"},"
+                + " \"sanity_tests\": {\"file\": \"evidence/big.json\"},"
+                + " \"code_review\": {\"file\": \"linked-dir/"
+                + outside.getFileName()
+                + "\"}}}",
+            null);
+
+    GateReport report = gates.evaluate("staging", task, List.of(task), staging, Decisions.none());
+
+    Map<String, Verdict> verdicts = verdicts(report);
+    assertEquals(Verdict.INCONCLUSIVE, verdicts.get("unit_tests"), evidence(report, "unit_tests"));
+    assertTrue(
+        evidence(report, "unit_tests").contains("symbolic link"), evidence(report, "unit_tests"));
+    assertEquals(Verdict.INCONCLUSIVE, verdicts.get("smoke_tests"));
+    assertTrue(evidence(report, "smoke_tests").contains("FIFO"), evidence(report, "smoke_tests"));
+    assertEquals(Verdict.INCONCLUSIVE, verdicts.get("sanity_tests"));
+    assertEquals(Verdict.INCONCLUSIVE, verdicts.get("code_review"));
+    assertTrue(
+        evidence(report, "code_review").contains("outside the project"),
+        evidence(report, "code_review"));
   }
 
   @Test
