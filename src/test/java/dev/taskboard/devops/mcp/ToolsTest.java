@@ -247,8 +247,9 @@ class ToolsTest {
         Json.parse(
             "{\"id\": \"HITL-001\", \"title\": \"Approve production deployment of release 1.2.0"
                 + " (TASK-003)\", \"question\": \"Deploy release 1.2.0 to production now? Answer"
-                + " approve or reject.\", \"answers\": \"approve/approved/lgtm/yes to deploy, or"
-                + " no/reject/rejected to fail the task\", \"where\": \""
+                + " approve or reject.\", \"answers\": \"a signed decision: devops-worker approve ID"
+                + " to deploy, or devops-worker reject ID to fail the task (a human runs it; see"
+                + " README)\", \"where\": \""
                 + f.humanRequests
                 + "\"}"),
         status.path("open_question"));
