@@ -68,26 +68,43 @@ abstract class DecideCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           id + " asks for an approval: answer approve or reject; retry is for evidence requests");
     }
+    sign(spec, env, config, request, decision(), key, comment, expires);
+    return ExitCode.OK;
+  }
+
+  /**
+   * Shows the statement on stderr, signs it with the human's key and writes the signed block under
+   * the request's Human Response.
+   */
+  static void sign(
+      CommandSpec spec,
+      Map<String, String> env,
+      WorkerConfig config,
+      HumanDecisions.OpenRequest request,
+      Decision decision,
+      String key,
+      String comment,
+      String expires)
+      throws IOException, InterruptedException {
     Instant now = config.clock().instant().truncatedTo(ChronoUnit.SECONDS);
     Statement statement =
-        new Statement(request.subject(), decision(), comment, now, now.plus(duration(expires)));
+        new Statement(request.subject(), decision, comment, now, now.plus(duration(expires)));
     PrintWriter err = spec.commandLine().getErr();
     err.println("devops-worker: signing, as a human, this statement:");
     new String(statement.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8)
         .lines()
         .forEach(l -> err.println("  " + l));
     err.flush();
-    SignedBlock block;
     try {
       SigningKey signingKey = SigningKey.resolve(key, env);
-      block = Signer.onTerminal(env).sign(statement, signingKey);
+      SignedBlock block = Signer.onTerminal(env).sign(statement, signingKey);
       HumanDecisions.answer(config, request, block);
       PrintWriter out = spec.commandLine().getOut();
       out.println(
           "signed "
-              + decision().wire()
+              + decision.wire()
               + " of "
-              + id
+              + request.id()
               + " ("
               + request.task()
               + ") with "
@@ -99,7 +116,6 @@ abstract class DecideCommand implements Callable<Integer> {
     } catch (SigningException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    return ExitCode.OK;
   }
 
   /** {@code 30m}, {@code 24h}, {@code 7d}. */
@@ -127,6 +143,51 @@ abstract class DecideCommand implements Callable<Integer> {
     @Override
     Decision decision() {
       return Decision.APPROVE;
+    }
+  }
+
+  /**
+   * {@code trust-runbook}: a signer trusts the runbook's current content (deployment.md and the
+   * operator's extra runbook files), answering the worker's request for exactly that digest.
+   */
+  @Command(
+      name = "trust-runbook",
+      mixinStandardHelpOptions = true,
+      description =
+          "Trust the runbook's current content, signed with your SSH key: the worker asked for it"
+              + " in human-requests.md because the runbook changed since a signer last trusted"
+              + " it. Review the change first.")
+  static final class TrustRunbook implements Callable<Integer> {
+    @Mixin WorkerOptions options;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--key",
+        paramLabel = "FILE",
+        description = "The SSH key to sign with (as for approve).")
+    String key;
+
+    @Option(
+        names = "--comment",
+        paramLabel = "TEXT",
+        defaultValue = "",
+        description = "A note signed with the decision (one line).")
+    String comment;
+
+    @Option(
+        names = "--expires",
+        paramLabel = "DURATION",
+        defaultValue = "3650d",
+        description = "How long the trust lasts (default: ${DEFAULT-VALUE}).")
+    String expires;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      Map<String, String> env = Main.env(spec);
+      WorkerConfig config = options.config(env);
+      HumanDecisions.OpenRequest request = HumanDecisions.openRunbook(config);
+      sign(spec, env, config, request, Decision.APPROVE, key, comment, expires);
+      return ExitCode.OK;
     }
   }
 

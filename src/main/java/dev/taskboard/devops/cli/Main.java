@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       DecideCommand.Approve.class,
       DecideCommand.Reject.class,
       DecideCommand.Retry.class,
+      DecideCommand.TrustRunbook.class,
       McpCommand.class
     })
 public final class Main {

@@ -13,11 +13,23 @@ public final class Printable {
 
   /** {@code text} with control and bidi characters as {@code \\uXXXX} (\n as {@code \\n}). */
   public static String of(String text) {
+    return escaped(text, MAX);
+  }
+
+  /**
+   * {@code text} escaped like {@link #of} but never cut: distinct texts stay distinct (e.g. a key
+   * built from a task id).
+   */
+  public static String escaped(String text) {
+    return escaped(text, Integer.MAX_VALUE - 16);
+  }
+
+  private static String escaped(String text, int max) {
     if (text == null) {
       return "";
     }
     StringBuilder out = new StringBuilder(Math.min(text.length(), MAX) + 8);
-    for (int i = 0; i < text.length() && out.length() < MAX; i++) {
+    for (int i = 0; i < text.length() && out.length() < max; i++) {
       char c = text.charAt(i);
       switch (c) {
         case '\n' -> out.append("\\n");
@@ -32,8 +44,8 @@ public final class Printable {
         }
       }
     }
-    if (out.length() >= MAX && text.length() > MAX) {
-      out.setLength(MAX);
+    if (out.length() >= max && text.length() > max) {
+      out.setLength(max);
       out.append('…');
     }
     return out.toString();

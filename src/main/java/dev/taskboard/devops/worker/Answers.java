@@ -8,6 +8,7 @@ import dev.taskboard.devops.board.ExpectationFailedException;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.board.TaskFilter;
 import dev.taskboard.devops.board.TaskNotFoundException;
 import dev.taskboard.devops.hitl.Entry;
 import dev.taskboard.devops.hitl.EntryRef;
@@ -19,12 +20,15 @@ import dev.taskboard.devops.hitl.Requests;
 import dev.taskboard.devops.task.Agents;
 import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;
+import dev.taskboard.devops.trust.Decision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -106,7 +110,7 @@ final class Answers {
     HumanResponse answer = entry.humanResponse();
     String seen = answer.text(); // what "already read" compares
     String response = entry.response().orElse(seen); // the words, as people read them
-    if (!waitsForDecision(h)) {
+    if (!waitsForDecision(h) && !h.kind().equals(Escalations.RUNBOOK)) {
       journal.decided(h, "noted", response, "", "");
       record(h, "human_responses", "noted", response, "");
       humans.resolve(ref, "Recorded on " + h.task() + " (human_responses).");
@@ -122,10 +126,13 @@ final class Answers {
     }
     SignedDecisions.Accepted yes = (SignedDecisions.Accepted) reading;
     String by = yes.principal().isEmpty() ? "unsigned" : yes.principal();
+    if (h.kind().equals(Escalations.RUNBOOK)) {
+      return runbookDecided(h, ref, yes, response, by);
+    }
     switch (yes.decision()) {
       case APPROVE -> {
         journal.decided(h, "approved", response, yes.principal(), yes.signature());
-        boolean requeued = requeue(h, "approved", response, yes.principal());
+        boolean requeued = requeue(h, h.task(), "approved", response, yes.principal());
         humans.resolve(
             ref,
             requeued
@@ -143,7 +150,7 @@ final class Answers {
       }
       case RETRY -> {
         journal.decided(h, "retry", response, yes.principal(), yes.signature());
-        boolean requeued = requeue(h, "retry", response, yes.principal());
+        boolean requeued = requeue(h, h.task(), "retry", response, yes.principal());
         humans.resolve(ref, "The worker re-runs the gates of " + h.task() + " (" + by + ").");
         return requeued;
       }
@@ -151,6 +158,7 @@ final class Answers {
         journal.decided(h, "rejected", response, yes.principal(), yes.signature());
         fail(
             h,
+            h.task(),
             "rejected",
             response,
             yes.principal(),
@@ -165,11 +173,62 @@ final class Answers {
     }
   }
 
+  /**
+   * A signer's answer to a runbook request: approved → every task waiting on it is pending again;
+   * rejected → they fail. The runbook's trust itself is the journal's signed decision, verified
+   * again whenever a task is about to run.
+   */
+  private boolean runbookDecided(
+      Journal.HitlRecord h, EntryRef ref, SignedDecisions.Accepted yes, String response, String by)
+      throws IOException {
+    boolean approved = yes.decision() == Decision.APPROVE;
+    String decision = approved ? "approved" : "rejected";
+    journal.decided(h, decision, response, yes.principal(), yes.signature());
+    int changed = 0;
+    for (String task : waitingOn(h)) {
+      if (approved) {
+        changed += requeue(h, task, "runbook_trusted", response, yes.principal()) ? 1 : 0;
+      } else {
+        fail(
+            h,
+            task,
+            "runbook_rejected",
+            response,
+            yes.principal(),
+            "The runbook it would run was rejected by " + by + " in " + h.id() + ".");
+        changed++;
+      }
+    }
+    humans.resolve(
+        ref,
+        (approved ? "Runbook trusted (" : "Runbook change rejected (")
+            + by
+            + "); "
+            + changed
+            + (approved ? " waiting task(s) pending again." : " waiting task(s) marked failed."));
+    return changed > 0;
+  }
+
+  /** The tasks blocked on request {@code h}: its own task and every one naming it in its result. */
+  private List<String> waitingOn(Journal.HitlRecord h) throws IOException {
+    Set<String> ids = new LinkedHashSet<>();
+    ids.add(h.task());
+    for (Task t : board.select(BLOCKED)) {
+      if (t.json().path("result").path("hitl").asText("").equals(h.id())) {
+        ids.add(t.id());
+      }
+    }
+    return List.copyOf(ids);
+  }
+
+  private static final TaskFilter BLOCKED =
+      TaskFilter.parse("[?(@.agent == '" + Agents.DEVOPS_ENGINEER + "' && @.status == 'blocked')]");
+
   private boolean timeOut(Journal.HitlRecord h, EntryRef ref, Duration timeout) throws IOException {
     String message =
         "Approval timed out: no answer in " + h.id() + " within " + human(timeout) + ".";
     journal.decided(h, "timed_out", "", "", "");
-    fail(h, "timed_out", "", "", message);
+    fail(h, h.task(), "timed_out", "", "", message);
     humans.resolve(
         ref,
         "Timed out after "
@@ -184,12 +243,13 @@ final class Answers {
    * Sets a blocked task back to pending with the decision appended to its {@code approvals}, all
    * computed under the board's lock; false if it is not blocked any more.
    */
-  private boolean requeue(Journal.HitlRecord h, String decision, String text, String principal)
+  private boolean requeue(
+      Journal.HitlRecord h, String taskId, String decision, String text, String principal)
       throws IOException {
     Instant now = config.clock().instant();
     try {
       board.update(
-          h.task(),
+          taskId,
           task ->
               Patch.empty()
                   .set("status", Json.valueOf(TaskStatus.PENDING.wireName()))
@@ -201,13 +261,13 @@ final class Answers {
     } catch (ExpectationFailedException | TaskNotFoundException gone) {
       LOG.warn(
           "{}: {} answered in {}, but the task is no longer blocked",
-          Printable.of(h.task()),
+          Printable.of(taskId),
           decision,
           h.id());
       return false;
     }
-    journal.forget(h.task(), decision + " in " + h.id() + "; pending again");
-    LOG.info("{}: {} in {}; pending again", Printable.of(h.task()), decision, h.id());
+    journal.forget(taskId, decision + " in " + h.id() + "; pending again");
+    LOG.info("{}: {} in {}; pending again", Printable.of(taskId), decision, h.id());
     return true;
   }
 
@@ -217,7 +277,12 @@ final class Answers {
    * journal's fields.
    */
   private void fail(
-      Journal.HitlRecord h, String decision, String text, String principal, String message)
+      Journal.HitlRecord h,
+      String taskId,
+      String decision,
+      String text,
+      String principal,
+      String message)
       throws IOException {
     Instant now = config.clock().instant();
     Map<String, Object> fields = new LinkedHashMap<>();
@@ -225,20 +290,20 @@ final class Answers {
     fields.put("updated_at", now.toString());
     fields.put("result.status", "failure");
     fields.put("result.message", message);
-    journal.outcome(h.task(), TaskStatus.FAILED.wireName(), message, fields);
+    journal.outcome(taskId, TaskStatus.FAILED.wireName(), message, fields);
     try {
       board.update(
-          h.task(),
+          taskId,
           task ->
               TaskExecution.patchOf(fields)
                   .set(
                       "approvals",
                       appended(task, "approvals", decision, text, h.id(), now, principal)));
     } catch (TaskNotFoundException gone) {
-      journal.forget(h.task(), "answered, but no longer on the board");
+      journal.forget(taskId, "answered, but no longer on the board");
       return;
     }
-    LOG.info("{}: failed — {}", Printable.of(h.task()), message);
+    LOG.info("{}: failed — {}", Printable.of(taskId), message);
   }
 
   private void record(

@@ -39,6 +39,10 @@ final class Escalations {
 
   static final String EVIDENCE = "evidence";
   static final String DEPLOY_FAILED = "deploy-failed";
+
+  /** A runbook whose content no signer has trusted yet. */
+  static final String RUNBOOK = "runbook";
+
   static final String ROLLBACK_FAILED = "rollback-failed";
 
   private final Board board;
@@ -132,6 +136,32 @@ final class Escalations {
             + " devops-worker reject <id> fails the task.",
         context,
         runbookDigest);
+  }
+
+  /**
+   * Asks a signer to trust the runbook's current content: one entry per digest, whatever the number
+   * of tasks waiting on it; {@code sections} summarises it, {@code changes} what differs from the
+   * content trusted last. Returns the entry id.
+   */
+  String runbookRequest(Task task, String digest, List<String> sections, List<String> changes)
+      throws IOException {
+    List<String> context = new ArrayList<>(changes);
+    context.add("sections now: " + String.join(", ", sections));
+    context.add("digest: " + digest);
+    return escalate(
+        task,
+        RUNBOOK,
+        sections,
+        "Trust the changed runbook (" + digest.substring(0, Math.min(digest.length(), 19)) + "…)",
+        "Runbook Change",
+        Priority.HIGH,
+        "The runbook's steps are not the ones a signer trusted, so no deployment task runs"
+            + " (waiting: "
+            + task.id()
+            + "). Review the change, then a signer runs devops-worker trust-runbook.",
+        context,
+        digest,
+        journal.openRunbookRef(digest));
   }
 
   /** Asks a stakeholder to approve a production deployment; returns the entry id. */
@@ -243,7 +273,12 @@ final class Escalations {
     }
     task.set("payload", payload);
     Task added = board.addIfAbsent(task, KEY_PATH);
-    LOG.info("{}: follow-up {} for {} ({})", blocked.id(), added.id(), agent, key);
+    LOG.info(
+        "{}: follow-up {} for {} ({})",
+        Printable.of(blocked.id()),
+        Printable.of(added.id()),
+        agent,
+        Printable.of(key));
     return added.id();
   }
 
@@ -258,9 +293,33 @@ final class Escalations {
       List<String> context,
       String runbookDigest)
       throws IOException {
+    return escalate(
+        task,
+        kind,
+        checks,
+        title,
+        type,
+        priority,
+        question,
+        context,
+        runbookDigest,
+        journal.openRef(task.id(), kind));
+  }
+
+  private String escalate(
+      Task task,
+      String kind,
+      List<String> checks,
+      String title,
+      String type,
+      Priority priority,
+      String question,
+      List<String> context,
+      String runbookDigest,
+      Optional<EntryRef> asked)
+      throws IOException {
     Escalation escalation =
-        new Escalation(task.id() + "/" + kind, title, type, priority, task.id(), question, context);
-    Optional<EntryRef> asked = journal.openRef(task.id(), kind);
+        new Escalation(key(task.id(), kind), title, type, priority, task.id(), question, context);
     Entry entry;
     try {
       humans.createIfMissing();
@@ -295,6 +354,15 @@ final class Escalations {
         humans.file().getFileName(),
         kind);
     return ref.id();
+  }
+
+  /**
+   * The key an entry carries: the task id (escaped, so an id with a line break or an escape
+   * sequence cannot break the entry) and the kind of request. Informational only: the worker finds
+   * its entries by id and nonce.
+   */
+  static String key(String taskId, String kind) {
+    return Printable.escaped(taskId) + "/" + kind;
   }
 
   /** {@code payload.environment}, else the one the task's type names (staging, production). */

@@ -148,6 +148,101 @@ final class GateStep {
     return new Result(evaluated, Optional.of(held.with("gates", report.toJson())));
   }
 
+  /**
+   * Holds the task while the runbook's content is not one a signer trusted (only when a signers
+   * file exists): the way CI systems hold a workflow change for approval. One request per digest,
+   * whatever the number of tasks waiting on it; {@code devops-worker trust-runbook} answers it.
+   */
+  Optional<Outcome> untrustedRunbook(Task task, Runbook runbook) throws IOException {
+    if (!signed.runbookNeedsTrust()) {
+      return Optional.empty();
+    }
+    String digest = runbook.digest();
+    boolean trusted =
+        journal.decisionsOn(Escalations.RUNBOOK).stream()
+            .filter(d -> d.decision().equals("approved"))
+            .filter(
+                d ->
+                    journal
+                        .hitl(d.hitl())
+                        .filter(h -> h.asked().runbookDigest().equals(digest))
+                        .isPresent())
+            .anyMatch(d -> signed.trustsRunbook(d, digest));
+    if (trusted) {
+      return Optional.empty();
+    }
+    List<String> sections = fingerprint(runbook);
+    List<String> changes = changes(journal.lastTrustedRunbook(), sections);
+    String id = escalations.runbookRequest(task, digest, sections, changes);
+    return Optional.of(
+        Outcome.blocked(
+                "The runbook is not one a signer trusted ("
+                    + digest.substring(0, Math.min(digest.length(), 19))
+                    + "…); no deployment runs until a signer reviews it and runs devops-worker"
+                    + " trust-runbook (request "
+                    + id
+                    + " in "
+                    + config.humanRequests().getFileName()
+                    + ").")
+            .with("hitl", Json.MAPPER.getNodeFactory().textNode(id)));
+  }
+
+  /** Each section as {@code name (sha256 prefix of its steps)}: what a reviewer compares. */
+  static List<String> fingerprint(Runbook runbook) {
+    List<String> out = new ArrayList<>();
+    for (Section s : runbook.sections()) {
+      StringBuilder steps = new StringBuilder();
+      s.phases()
+          .forEach(
+              (phase, list) ->
+                  list.forEach(
+                      step ->
+                          steps
+                              .append(step.name())
+                              .append('\0')
+                              .append(step.interpreter())
+                              .append('\0')
+                              .append(step.script())
+                              .append('\0')));
+      out.add(s.name() + " (" + Locations.sha256(steps.toString()).substring(0, 12) + ")");
+    }
+    return out;
+  }
+
+  /** What differs from the sections trusted last, one line each; every section when none was. */
+  static List<String> changes(Optional<List<String>> trusted, List<String> now) {
+    if (trusted.isEmpty()) {
+      return List.of("no runbook was trusted before: review every section");
+    }
+    List<String> out = new ArrayList<>();
+    Map<String, String> before = byName(trusted.get());
+    Map<String, String> after = byName(now);
+    after.forEach(
+        (name, line) -> {
+          if (!before.containsKey(name)) {
+            out.add("added: " + line);
+          } else if (!before.get(name).equals(line)) {
+            out.add("changed: " + line);
+          }
+        });
+    before.keySet().stream()
+        .filter(n -> !after.containsKey(n))
+        .forEach(n -> out.add("removed: " + n));
+    if (out.isEmpty()) {
+      out.add("the steps are the same; other text of the runbook files changed");
+    }
+    return out;
+  }
+
+  private static Map<String, String> byName(List<String> fingerprints) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String f : fingerprints) {
+      int cut = f.lastIndexOf(" (");
+      out.put(cut < 0 ? f : f.substring(0, cut), f);
+    }
+    return out;
+  }
+
   private static String describe(List<Check> checks) {
     return String.join(
         "; ", checks.stream().map(c -> c.name() + " (" + c.evidence() + ")").toList());

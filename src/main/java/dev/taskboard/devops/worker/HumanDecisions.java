@@ -2,6 +2,8 @@ package dev.taskboard.devops.worker;
 
 import dev.taskboard.devops.hitl.EntryRef;
 import dev.taskboard.devops.hitl.HumanRequests;
+import dev.taskboard.devops.runbook.Runbook;
+import dev.taskboard.devops.runbook.RunbookException;
 import dev.taskboard.devops.trust.SignedBlock;
 import dev.taskboard.devops.trust.Subject;
 import java.io.IOException;
@@ -29,17 +31,7 @@ public final class HumanDecisions {
    * @throws IOException with one line saying why there is none to decide
    */
   public static OpenRequest open(WorkerConfig config, String id) throws IOException {
-    Journal journal;
-    try {
-      journal = Journal.readOnly(config.journal(), config.clock());
-    } catch (IOException unreadable) {
-      throw new IOException(
-          "cannot read the worker's journal "
-              + config.journal()
-              + " ("
-              + unreadable.getMessage()
-              + "); run this as the worker's user, or name its state dir with --state-dir");
-    }
+    Journal journal = journal(config);
     Optional<Journal.HitlRecord> asked = journal.hitl(id);
     if (asked.isEmpty()) {
       throw new IOException(
@@ -57,7 +49,9 @@ public final class HumanDecisions {
       throw new IOException(
           id + " was asked by an earlier version of the worker; ask again by re-queuing its task");
     }
-    if (!h.kind().equals(Escalations.APPROVAL) && !h.kind().equals(Escalations.EVIDENCE)) {
+    if (!h.kind().equals(Escalations.APPROVAL)
+        && !h.kind().equals(Escalations.EVIDENCE)
+        && !h.kind().equals(Escalations.RUNBOOK)) {
       throw new IOException(
           id
               + " asks for free text, not a decision: write your answer under its Human Response"
@@ -70,6 +64,46 @@ public final class HumanDecisions {
         h.kind(),
         SignedDecisions.subject(h),
         new EntryRef(h.id(), h.asked().nonce()));
+  }
+
+  /**
+   * The worker's open request to trust the runbook's current content (the operator's runbook files
+   * as they are now).
+   *
+   * @throws IOException with one line saying why there is none
+   */
+  public static OpenRequest openRunbook(WorkerConfig config) throws IOException {
+    String digest;
+    try {
+      digest = Runbook.load(config.runbook(), config.runbookFiles()).digest();
+    } catch (RunbookException e) {
+      throw new IOException("the runbook cannot be used: " + e.getMessage(), e);
+    }
+    Journal journal = journal(config);
+    Optional<EntryRef> ref = journal.openRunbookRef(digest);
+    if (ref.isEmpty()) {
+      throw new IOException(
+          "the worker has not asked to trust this runbook ("
+              + digest
+              + "): it asks in "
+              + config.humanRequests().getFileName()
+              + " when a deployment task waits on it; if the runbook changed again since, review"
+              + " it and wait for the new request");
+    }
+    return open(config, ref.get().id());
+  }
+
+  private static Journal journal(WorkerConfig config) throws IOException {
+    try {
+      return Journal.readOnly(config.journal(), config.clock());
+    } catch (IOException unreadable) {
+      throw new IOException(
+          "cannot read the worker's journal "
+              + config.journal()
+              + " ("
+              + unreadable.getMessage()
+              + "); run this as the worker's user, or name its state dir with --state-dir");
+    }
   }
 
   /** Writes the signed block under the request's Human Response, replacing what was there. */

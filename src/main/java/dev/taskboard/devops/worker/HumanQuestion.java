@@ -13,7 +13,7 @@ public record HumanQuestion(String id, String title, String question, String ans
 
   /** The worker's open entry (Pending or In Progress) for {@code taskId}, if any. */
   public static Optional<HumanQuestion> openFor(String taskId, List<Entry> entries) {
-    String prefix = taskId + "/";
+    String prefix = Escalations.key(taskId, "");
     return entries.stream()
         .filter(e -> e.open() && e.byWorker())
         .filter(e -> e.key().orElse("").startsWith(prefix))

@@ -346,6 +346,33 @@ final class Journal implements Closeable {
         .map(h -> new EntryRef(h.id(), h.asked().nonce()));
   }
 
+  /** The open request asking humans to trust the runbook whose digest is {@code digest}. */
+  Optional<EntryRef> openRunbookRef(String digest) {
+    return openHitl().stream()
+        .filter(
+            h -> h.kind().equals(Escalations.RUNBOOK) && h.asked().runbookDigest().equals(digest))
+        .filter(h -> !h.asked().nonce().isEmpty())
+        .reduce((first, last) -> last)
+        .map(h -> new EntryRef(h.id(), h.asked().nonce()));
+  }
+
+  /** Every decision on requests of {@code kind}, oldest first. */
+  List<Decided> decisionsOn(String kind) {
+    return decisions.values().stream()
+        .flatMap(List::stream)
+        .filter(d -> d.kind().equals(kind))
+        .toList();
+  }
+
+  /** The fingerprint (section summaries) the last trusted runbook had, when one was trusted. */
+  Optional<List<String>> lastTrustedRunbook() {
+    return decisionsOn(Escalations.RUNBOOK).stream()
+        .filter(d -> d.decision().equals("approved"))
+        .reduce((first, last) -> last)
+        .flatMap(d -> hitl(d.hitl()))
+        .map(HitlRecord::checks);
+  }
+
   /** Entries the worker wrote and has not acted on yet. */
   List<HitlRecord> openHitl() {
     return hitl.values().stream().filter(h -> !h.handled()).toList();

@@ -71,6 +71,11 @@ record Outcome(
     return new Outcome(kind, message, attempts, log, rollback, url, more);
   }
 
+  /** The same outcome with another message. */
+  Outcome withMessage(String other) {
+    return new Outcome(kind, other, attempts, log, rollback, url, extra);
+  }
+
   boolean success() {
     return kind == Kind.SUCCEEDED;
   }

@@ -101,7 +101,11 @@ class Progress implements Closeable {
       Duration running = Duration.between(since, clock.instant());
       String head =
           String.format(
-              "▶ %s %s %d.%ds", task, step, running.toSeconds(), running.toMillisPart() / 100);
+              "▶ %s %s %d.%ds",
+              dev.taskboard.devops.task.Printable.of(task),
+              step,
+              running.toSeconds(),
+              running.toMillisPart() / 100);
       String last = lastLine(log);
       String text = last.isEmpty() ? head : head + " │ " + last;
       return text.length() <= width ? text : text.substring(0, width - 1) + "…";

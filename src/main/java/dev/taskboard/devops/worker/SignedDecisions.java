@@ -8,10 +8,13 @@ import dev.taskboard.devops.trust.Subject;
 import dev.taskboard.devops.trust.Verification;
 import dev.taskboard.devops.trust.Verifier;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place a human's answer in human-requests.md becomes a decision the worker acts on — and
@@ -32,6 +35,7 @@ final class SignedDecisions {
   private final boolean allowUnsigned;
   private final Verifier verifier;
   private final Clock clock;
+  private final Set<String> trustedRunbooks = ConcurrentHashMap.newKeySet();
 
   SignedDecisions(WorkerConfig config, Map<String, String> env) {
     this.signers = config.signers();
@@ -71,6 +75,10 @@ final class SignedDecisions {
         return new NotAccepted("signed, but " + AllowedSigners.noSigners(signers));
       }
       return verified(subject, response, operators.get());
+    }
+    if (h.kind().equals(Escalations.RUNBOOK)) {
+      return new NotAccepted(
+          "trusting a runbook needs a signature: a signer runs " + subject.signCommand());
     }
     Optional<Decision> word = word(answer);
     if (word.isEmpty()) {
@@ -130,6 +138,59 @@ final class SignedDecisions {
     }
   }
 
+  /**
+   * Whether the runbook's content must be trusted by a signer before it runs: whenever a signers
+   * file exists (or cannot be trusted itself — then nothing counts as trusted).
+   */
+  boolean runbookNeedsTrust() {
+    try {
+      return AllowedSigners.load(signers).isPresent();
+    } catch (IOException unsafe) {
+      return true;
+    }
+  }
+
+  /**
+   * Whether a recorded runbook approval {@code d} still trusts the runbook whose digest is {@code
+   * digest}: signed, for that digest, verified now against the current signers. Verified answers
+   * are remembered per signature, digest and signers file version, so a cycle costs no process.
+   */
+  boolean trustsRunbook(Decided d, String digest) {
+    if (d.signature().isEmpty()) {
+      return false;
+    }
+    Optional<AllowedSigners> operators;
+    String version;
+    try {
+      operators = AllowedSigners.load(signers);
+      version = Files.getLastModifiedTime(signers) + "/" + Files.size(signers);
+    } catch (IOException unsafe) {
+      return false;
+    }
+    if (operators.isEmpty()) {
+      return false;
+    }
+    String key = digest + "\n" + version + "\n" + d.signature();
+    if (trustedRunbooks.contains(key)) {
+      return true;
+    }
+    try {
+      boolean ok =
+          verifier.verifyResponse(
+                  Subject.runbook(digest), d.signature(), operators.get(), clock.instant())
+              instanceof Verification.Verified;
+      if (ok) {
+        trustedRunbooks.add(key);
+      }
+      return ok;
+    } catch (IllegalArgumentException unsignable) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private Reading verified(Subject subject, String response, AllowedSigners operators) {
     try {
       Verification v = verifier.verifyResponse(subject, response, operators, clock.instant());
@@ -145,6 +206,9 @@ final class SignedDecisions {
 
   /** What the request is about, from the worker's own record of it — never from the entry. */
   static Subject subject(Journal.HitlRecord h) {
+    if (h.kind().equals(Escalations.RUNBOOK)) {
+      return Subject.runbook(h.asked().runbookDigest());
+    }
     return Subject.decision(
         h.id(),
         h.task(),

@@ -184,6 +184,19 @@ final class TaskExecution {
       return;
     }
     Section s = lookup.section().get();
+    Optional<Outcome> untrusted = gates.untrustedRunbook(task, lookup.runbook().orElseThrow());
+    if (untrusted.isPresent()) {
+      finish(
+          task,
+          started,
+          untrusted
+              .get()
+              .withMessage(
+                  died
+                      + "; nothing was verified or rolled back, because "
+                      + untrusted.get().message()));
+      return;
+    }
     int attempt = record.attempts() + 1;
     Path log = logFile(task, attempt);
     Optional<TaskEnvironmentException> problem = payloadProblem(task, s);
@@ -231,6 +244,10 @@ final class TaskExecution {
       return Outcome.blocked(lookup.problem());
     }
     Section s = lookup.section().get();
+    Optional<Outcome> untrusted = gates.untrustedRunbook(task, lookup.runbook().orElseThrow());
+    if (untrusted.isPresent()) {
+      return untrusted.get();
+    }
     Optional<TaskEnvironmentException> problem = payloadProblem(task, s);
     if (problem.isPresent()) {
       return unusable(problem.get());

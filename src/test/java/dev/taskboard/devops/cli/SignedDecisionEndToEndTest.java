@@ -56,9 +56,10 @@ class SignedDecisionEndToEndTest {
             + "### rollback\n\n```sh\ntrue\n```\n";
     Files.writeString(
         dir.resolve("deployment.md"),
-        "# R\n\n## gates\n\n```settings\nproduction: rollback_plan, stakeholder_approval\n```\n\n"
+        "# R\n\n## gates\n\n```settings\nproduction: rollback_plan, stakeholder_approval\nstaging: rollback_plan\n```\n\n"
             + "## defaults\n\n```settings\nattempts: 1\n```\n\n## deployment_production\n\n"
-            + steps);
+            + steps
+            + "\n## deployment_staging\n\n### deploy\n\n```sh\necho staged\n```\n\n### rollback\n\n```sh\ntrue\n```\n");
     Path keys = Files.createDirectories(dir.resolve("keys"));
     key = keys.resolve("alice");
     ssh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key.toString());
@@ -95,6 +96,28 @@ class SignedDecisionEndToEndTest {
     String signed = requests();
 
     runOnce("--signers", signers.toString());
+    // Approved, but with a signers file the runbook itself must be one a signer trusted.
+    assertEquals("blocked", status("P-1"), requests());
+    assertEquals("HITL-002", task("P-1").path("result").path("hitl").asText());
+    assertTrue(
+        task("P-1").path("result").path("message").asText().contains("trust-runbook"),
+        task("P-1").toString());
+    answerLikeAnAgent("HITL-002", "approve"); // an agent cannot trust the runbook
+    runOnce("--signers", signers.toString());
+    assertEquals("blocked", status("P-1"));
+    assertTrue(note("HITL-002").contains("needs a signature"), note("HITL-002"));
+
+    Run trust =
+        cli(
+            "trust-runbook",
+            "--key",
+            key.toString(),
+            "--board",
+            board.toString(),
+            "--runbook",
+            dir.resolve("deployment.md").toString());
+    assertEquals(0, trust.exitCode(), trust.err());
+    runOnce("--signers", signers.toString());
     JsonNode p1 = task("P-1");
     assertEquals("deployed", p1.path("status").asText(), requests());
     JsonNode approval = p1.path("approvals").get(p1.path("approvals").size() - 1);
@@ -108,16 +131,60 @@ class SignedDecisionEndToEndTest {
     Matcher block = BLOCK.matcher(signed);
     assertTrue(block.find(), signed);
     String text = requests();
-    int at = text.indexOf("### HITL-002:");
+    int at = text.indexOf("### HITL-003:");
     int placeholder = text.indexOf("  - _(Please add your response here)_\n", at);
-    Files.writeString( // the signed answer to HITL-001, pasted whole under HITL-002's response
+    Files.writeString( // the signed answer to HITL-001, pasted whole under HITL-003's response
         requests,
         text.substring(0, placeholder)
             + block.group(1)
             + text.substring(placeholder + "  - _(Please add your response here)_\n".length()));
     runOnce("--signers", signers.toString());
     assertEquals("blocked", status("P-2"), requests());
-    assertTrue(note("HITL-002").contains("HITL-001"), note("HITL-002"));
+    assertTrue(note("HITL-003").contains("HITL-001"), note("HITL-003"));
+  }
+
+  @Test
+  void aChangedRunbook_holdsDeploymentsUntilASignerTrustsIt() throws Exception {
+    Files.writeString(
+        board,
+        "[\n  " + staging("S-1") + ",\n  " + staging("S-2") + "\n]\n",
+        StandardCharsets.UTF_8);
+    runOnce("--signers", signers.toString());
+    assertEquals("blocked", status("S-1"));
+    assertEquals("blocked", status("S-2"));
+    // One request for the runbook, whatever the number of tasks waiting on it.
+    assertEquals("HITL-001", task("S-1").path("result").path("hitl").asText());
+    assertEquals("HITL-001", task("S-2").path("result").path("hitl").asText());
+    assertTrue(requests().contains("deployment_staging ("), requests());
+    assertTrue(!requests().contains("### HITL-002"), requests());
+
+    assertEquals(
+        0,
+        cli(
+                "trust-runbook",
+                "--key",
+                key.toString(),
+                "--board",
+                board.toString(),
+                "--runbook",
+                dir.resolve("deployment.md").toString())
+            .exitCode());
+    runOnce("--signers", signers.toString());
+    assertEquals("deployed", status("S-1"), requests());
+    assertEquals("deployed", status("S-2"), requests());
+
+    // An agent edits a step: the next deployment waits for a signer again, and says what changed.
+    Path runbook = dir.resolve("deployment.md");
+    Files.writeString(runbook, Files.readString(runbook).replace("echo staged", "echo changed"));
+    Files.writeString(
+        board, Files.readString(board).replace("\n]", ",\n  " + staging("S-3") + "\n]"));
+    runOnce("--signers", signers.toString());
+    assertEquals("blocked", status("S-3"), requests());
+    assertEquals("HITL-002", task("S-3").path("result").path("hitl").asText());
+    String asked = requests().substring(requests().indexOf("### HITL-002"));
+    assertTrue(asked.contains("changed: deployment_staging ("), asked);
+    Run stale = cli("approve", "HITL-001", "--key", key.toString(), "--board", board.toString());
+    assertEquals(1, Math.min(1, stale.exitCode()), "an answered request is not signed again");
   }
 
   // --- helpers
@@ -126,6 +193,13 @@ class SignedDecisionEndToEndTest {
     return "{\"id\": \""
         + id
         + "\", \"type\": \"deployment_production\", \"status\": \"pending\","
+        + " \"agent\": \"DevOps-Engineer\", \"payload\": {\"release\": \"2.0\"}}";
+  }
+
+  private static String staging(String id) {
+    return "{\"id\": \""
+        + id
+        + "\", \"type\": \"deployment_staging\", \"status\": \"pending\","
         + " \"agent\": \"DevOps-Engineer\", \"payload\": {\"release\": \"2.0\"}}";
   }
 
