@@ -75,6 +75,29 @@ class RobustnessTest {
   }
 
   @Test
+  void idWithALineBreakAndEscapes_whoseDeployFails_failsLikeAnyOtherTask() throws Exception {
+    String id = "CTRL-1\r\n\u001b]0;title\u0007";
+    WorkerFixture f = new WorkerFixture(dir).runbook("timeout: 30s\nattempts: 1", "exit 1", "true");
+    f.board("[\n  " + WorkerFixture.stagingTask(jsonText(id), "{}") + "\n]\n");
+
+    runOnce(f);
+
+    JsonNode task = f.task(id);
+    assertEquals("failed", task.path("status").asText(), task.toString());
+    String message = task.path("result").path("message").asText();
+    assertTrue(!message.contains("could not run this task"), message);
+    assertEquals(2, task.path("result").path("follow_ups").size(), task.toString());
+    String requests = Files.readString(f.board.resolveSibling("human-requests.md"));
+    assertTrue(requests.contains("key=\"CTRL-1\\r\\n\\u001b]0;title\\u0007/"), requests);
+  }
+
+  /** {@code text} as the inside of a JSON string. */
+  private static String jsonText(String text) throws IOException {
+    String quoted = dev.taskboard.devops.board.Json.MAPPER.writeValueAsString(text);
+    return quoted.substring(1, quoted.length() - 1);
+  }
+
+  @Test
   void journalWithAnUnusableLineAndATornEnd_isReadAroundThem_andTheNextClaimIsKept()
       throws Exception {
     WorkerFixture f = fixture("true");
