@@ -33,13 +33,16 @@ public final class JournalFile implements Closeable {
   private final Seal seal;
   private String lastMac;
   private long lastSeq;
+  private long end; // the file's size after the worker's last write
 
-  private JournalFile(Path file, FileChannel out, Seal seal, String lastMac, long lastSeq) {
+  private JournalFile(Path file, FileChannel out, Seal seal, String lastMac, long lastSeq)
+      throws IOException {
     this.file = file;
     this.out = out;
     this.seal = seal;
     this.lastMac = lastMac;
     this.lastSeq = lastSeq;
+    this.end = out.size();
   }
 
   /** What a read found: the usable events in file order, and a warning per skipped line. */
@@ -178,11 +181,11 @@ public final class JournalFile implements Closeable {
       if (torn) {
         write(out, new byte[] {'\n'});
       }
+      return new JournalFile(file, out, seal, chain.lastMac(), chain.lastSeq());
     } catch (IOException | RuntimeException e) {
       out.close();
       throw e;
     }
-    return new JournalFile(file, out, seal, chain.lastMac(), chain.lastSeq());
   }
 
   /**
@@ -244,8 +247,12 @@ public final class JournalFile implements Closeable {
     Map<String, Object> m = new LinkedHashMap<>(Codec.toMap(event));
     m.put("seq", lastSeq + 1);
     String line = seal.seal(JSON.std.asString(m), lastMac);
-    write(out, (line + "\n").getBytes(StandardCharsets.UTF_8));
+    // Another process may have appended since (a torn line without its line ending): the worker's
+    // line must start a line of its own, or it is glued to that one and lost on every read.
+    boolean foreignTail = out.size() != end && endsTorn(file);
+    write(out, ((foreignTail ? "\n" : "") + line + "\n").getBytes(StandardCharsets.UTF_8));
     out.force(false);
+    end = out.size();
     lastSeq++;
     lastMac = Seal.split(line).orElseThrow().mac();
   }
