@@ -2,8 +2,10 @@ package dev.taskboard.devops.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.BoardException;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Task;
+import dev.taskboard.devops.files.BusyFileException;
 import dev.taskboard.devops.gate.Check;
 import dev.taskboard.devops.gate.GateReport;
 import dev.taskboard.devops.hitl.Entry;
@@ -272,7 +274,7 @@ final class Escalations {
       task.put("sprint_id", blocked.text("sprint_id"));
     }
     task.set("payload", payload);
-    Task added = board.addIfAbsent(task, KEY_PATH);
+    Task added = addRetrying(task);
     LOG.info(
         "{}: follow-up {} for {} ({})",
         Printable.of(blocked.id()),
@@ -354,6 +356,32 @@ final class Escalations {
         humans.file().getFileName(),
         kind);
     return ref.id();
+  }
+
+  /**
+   * Adds a follow-up, trying again for a few seconds while the board cannot be read or written
+   * (another agent's write half done, a writer ignoring the lock): the task's own outcome must not
+   * be replaced by a neighbour's bad moment. Past that, the error reaches the caller.
+   */
+  private Task addRetrying(ObjectNode task) throws IOException {
+    long waitMillis = 100;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return board.addIfAbsent(task, KEY_PATH);
+      } catch (BoardException | BusyFileException notNow) {
+        if (attempt == 6) {
+          throw notNow;
+        }
+        LOG.warn("follow-up not added yet ({}); trying again", notNow.getMessage());
+      }
+      try {
+        Thread.sleep(waitMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while adding a follow-up task", e);
+      }
+      waitMillis *= 2;
+    }
   }
 
   /**

@@ -175,6 +175,34 @@ class RobustnessTest {
   }
 
   @Test
+  void boardHalfWrittenWhenAFailedDeploymentsFollowUpIsDue_keepsTheDeploymentsOutcome()
+      throws Exception {
+    WorkerFixture f = new WorkerFixture(dir);
+    // The rollback step plays a clumsy agent: it leaves the board half-written, and its own
+    // process finishes the write a moment later, while the worker files the follow-ups.
+    f.runbook("timeout: 30s\nattempts: 1", "exit 1", "true");
+    Files.writeString(
+        f.runbook,
+        Files.readString(f.runbook)
+            .replace("env.MARKS:", "env.BOARD: " + f.board + "\nenv.MARKS:")
+            .replace(
+                "echo \"rollback $TASK_ID\" >> \"$MARKS/rollbacks\"",
+                "cp \"$BOARD\" \"$MARKS/whole.json\" && printf '[{\"id\": ' > \"$MARKS/half.json\""
+                    + " && mv \"$MARKS/half.json\" \"$BOARD\""
+                    + " && (sleep 1; cp \"$MARKS/whole.json\" \"$MARKS/again.json\";"
+                    + " mv \"$MARKS/again.json\" \"$BOARD\") >/dev/null 2>&1 &"));
+    f.board("[\n  " + WorkerFixture.stagingTask("TASK-001", "{}") + "\n]\n");
+
+    runOnce(f);
+
+    JsonNode task = f.task("TASK-001");
+    assertEquals("failed", task.path("status").asText(), task.toString());
+    String message = task.path("result").path("message").asText();
+    assertTrue(message.startsWith("Failed after 1 attempt: deploy#1 exited 1"), message);
+    assertEquals(2, task.path("result").path("follow_ups").size(), task.toString());
+  }
+
+  @Test
   void verifyFailingInCrashRecovery_failsTheTask_filesAFixAndAsksHumans() throws Exception {
     WorkerFixture f = fixture("exit 1");
     Files.writeString(f.board, Files.readString(f.board).replace("\"pending\"", "\"in_progress\""));
