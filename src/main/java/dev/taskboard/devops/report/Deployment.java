@@ -18,7 +18,8 @@ public record Deployment(
     Rollback rollback,
     int attempts,
     Optional<Instant> createdAt,
-    String message) {
+    String message,
+    String approvedBy) {
 
   /** How a deployment ended, for the figures and the chart's colours. */
   public enum Outcome {

@@ -112,7 +112,8 @@ final class History {
             e.rollback(),
             e.attempts(),
             Times.lenient(task.text("created_at")),
-            e.message());
+            e.message(),
+            e.approvedBy());
     if (since.map(s -> !d.at().isBefore(s)).orElse(true)) {
       checkLeadTime(task, d);
     }

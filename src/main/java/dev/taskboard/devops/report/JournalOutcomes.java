@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,8 @@ final class JournalOutcomes {
       String message,
       Rollback rollback,
       int attempts,
-      boolean deployStepRan) {}
+      boolean deployStepRan,
+      String approvedBy) {}
 
   /** What the journal holds: outcome events in journal order, and what could not be read. */
   record Read(List<Event> events, List<String> warnings) {
@@ -61,14 +63,24 @@ final class JournalOutcomes {
     // Tasks whose deploy phase started since their last claim (or outcome): a failure after that
     // changed the environment; one before it (a gate, a rejection, a failed pre-check) did not.
     Set<String> deploying = new HashSet<>();
+    // Who approved each task's production deployment last (signer's principal, or "unsigned").
+    Map<String, String> approvedBy = new HashMap<>();
     for (JournalEvent e : journal.events()) {
-      if (e instanceof JournalEvent.Claim || e instanceof JournalEvent.Requeue) {
+      if (e instanceof JournalEvent.Decided d
+          && d.decision().equals("approved")
+          && d.kind().equals("approval")) {
+        approvedBy.put(d.task(), d.principal().isEmpty() ? "unsigned" : d.principal());
+      } else if (e instanceof JournalEvent.Claim || e instanceof JournalEvent.Requeue) {
         deploying.remove(e.task());
       } else if (e instanceof JournalEvent.StepStarted s && s.step().startsWith("deploy#")) {
         deploying.add(e.task());
       } else if (e instanceof JournalEvent.Outcome o) {
         boolean ran = deploying.remove(o.task());
-        Event event = event(o, o.deployStepRan() != null ? o.deployStepRan() : ran);
+        Event event =
+            event(
+                o,
+                o.deployStepRan() != null ? o.deployStepRan() : ran,
+                approvedBy.getOrDefault(o.task(), ""));
         events.add(event);
         check(file, o, event).ifPresent(warnings::add);
       } else if (e instanceof JournalEvent.Summary s) {
@@ -80,15 +92,23 @@ final class JournalOutcomes {
                 s.message(),
                 rollbackOf(s.rollback()),
                 s.attempts(),
-                s.deployStepRan()));
+                s.deployStepRan(),
+                ""));
       }
     }
     return new Read(events, warnings);
   }
 
-  private static Event event(JournalEvent.Outcome o, boolean deployStepRan) {
+  private static Event event(JournalEvent.Outcome o, boolean deployStepRan, String approvedBy) {
     return new Event(
-        o.task(), o.at(), o.status(), o.message(), rollbackOf(o), o.attempts(), deployStepRan);
+        o.task(),
+        o.at(),
+        o.status(),
+        o.message(),
+        rollbackOf(o),
+        o.attempts(),
+        deployStepRan,
+        approvedBy);
   }
 
   /** How the outcome's rollback went, as the journal says. */

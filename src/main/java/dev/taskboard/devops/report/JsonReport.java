@@ -132,6 +132,9 @@ final class JsonReport {
     number(o, "lead_time_hours", optional(d.leadTime().map(Times::hoursOf)));
     o.put("message", d.message());
     o.put("rollback", d.rollback().wireName());
+    if (!d.approvedBy().isEmpty()) {
+      o.put("approved_by", d.approvedBy());
+    }
     seconds(o, "lead_time_seconds", optional(d.leadTime().map(Times::hoursOf)));
   }
 

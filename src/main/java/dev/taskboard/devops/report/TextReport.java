@@ -85,7 +85,9 @@ final class TextReport {
           clean(d.release(), 16),
           clean(d.status(), 12),
           d.outcomeLabel(),
-          clean(d.message(), 72));
+          clean(
+              d.approvedBy().isEmpty() ? d.message() : "[" + d.approvedBy() + "] " + d.message(),
+              72));
     }
     return t.render();
   }
