@@ -1,5 +1,6 @@
 package dev.taskboard.devops.board;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.files.LockedUpdate;
@@ -89,8 +90,29 @@ final class Snapshot implements LockedUpdate.Version {
     return bytes(slot.start(), slot.end());
   }
 
+  /**
+   * The entry, parsed from the version scanned. A writer that ignores the lock and rewrites the
+   * file in place (the same inode) after the scan leaves other bytes in the span: that reads as a
+   * board that changed under the read — a {@link BoardException} the caller waits out like a
+   * half-written board — never as a parse error or as whatever value the span holds now.
+   */
   JsonNode task(Slot slot) throws IOException {
-    return Json.MAPPER.readTree(entryBytes(slot));
+    byte[] bytes = entryBytes(slot);
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(bytes);
+    } catch (JsonProcessingException changed) {
+      throw changedUnderTheRead();
+    }
+    if (node == null || !node.isObject()) {
+      throw changedUnderTheRead();
+    }
+    return node;
+  }
+
+  private BoardException changedUnderTheRead() {
+    return new BoardException(
+        file, "was rewritten in place by another writer while it was being read; retry");
   }
 
   Task taskAt(Slot slot) throws IOException {
