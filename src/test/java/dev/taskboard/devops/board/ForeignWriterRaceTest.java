@@ -64,7 +64,7 @@ class ForeignWriterRaceTest {
   @TempDir Path logs;
 
   private Path file;
-  private Board board;
+  private SingleFileBoard board;
 
   @BeforeEach
   void board() throws IOException {
@@ -144,7 +144,7 @@ class ForeignWriterRaceTest {
     command.addAll(List.of(args));
     ForeignWrite foreign = new ForeignWrite(command, file, logs.resolve("foreign.log"));
     board =
-        new Board(
+        new SingleFileBoard(
             file,
             ArrayPath.auto(),
             new Board.Options(

@@ -47,7 +47,7 @@ class ScanRenameRaceTest {
   @TempDir Path dir;
 
   private Path file;
-  private Board board;
+  private SingleFileBoard board;
 
   @BeforeEach
   void board() throws IOException {
@@ -161,7 +161,7 @@ class ScanRenameRaceTest {
   private OnceRename stage(OnceRename.Write write) throws IOException {
     OnceRename rename = new OnceRename(Set.copyOf(List.of(file, file.toRealPath())), write);
     board =
-        new Board(
+        new SingleFileBoard(
             file,
             ArrayPath.auto(),
             new Board.Options(
