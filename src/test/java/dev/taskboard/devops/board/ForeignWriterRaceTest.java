@@ -70,7 +70,7 @@ class ForeignWriterRaceTest {
   void board() throws IOException {
     file = dir.resolve("tasks.json");
     Files.writeString(file, BOARD);
-    board = Board.at(file);
+    board = new SingleFileBoard(file, ArrayPath.auto());
   }
 
   @Test

@@ -53,7 +53,7 @@ class ScanRenameRaceTest {
   void board() throws IOException {
     file = dir.resolve("tasks.json");
     Files.writeString(file, BOARD);
-    board = Board.at(file);
+    board = new SingleFileBoard(file, ArrayPath.auto());
   }
 
   /** The foreign writer re-formats the board (pretty-printed by Jackson): a longer version. */
