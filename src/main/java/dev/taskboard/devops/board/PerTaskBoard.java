@@ -113,7 +113,7 @@ public final class PerTaskBoard implements Board {
    * {@code .} or {@code ..}, a leading dot (hidden and temp files), a control character, the
    * index's own name, over {@value #MAX_ID_CHARS} characters, or text no file name can hold.
    */
-  static String unsafeId(String id) {
+  public static String unsafeId(String id) {
     if (id.isEmpty()) {
       return "an empty id names no file";
     }

@@ -5,6 +5,7 @@ import dev.taskboard.devops.validate.Validator;
 import dev.taskboard.devops.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
     description =
         "Check the board, the runbook and human-requests.md without changing anything: one"
             + " 'file:line:column: what is wrong; what to do' per finding. Exit 0 no findings,"
-            + " 1 findings, 2 a file cannot be read.")
+            + " 1 findings, 2 a file cannot be read. Without a runbook, the board and"
+            + " human-requests.md are checked and one line says the runbook checks were skipped.")
 final class ValidateCommand implements Callable<Integer> {
   @Mixin BoardCommand.BoardOptions board;
   @Spec CommandSpec spec;
@@ -36,16 +38,28 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(
       names = "--human-requests",
       paramLabel = "FILE",
-      description = "Default: human-requests.md beside the board. No file is no finding.")
+      description =
+          "Default: human-requests.md beside the board (beside its directory for a per-task"
+              + " board). No file is no finding.")
   Path humanRequests;
 
   @Override
   public Integer call() throws IOException {
     WorkerConfig config = config();
     Path requests = humanRequests != null ? humanRequests : relative(config.humanRequests());
-    List<Finding> findings =
-        Validator.validate(config.board(), config.arrayPath(), config.runbook(), requests);
     PrintWriter out = spec.commandLine().getOut();
+    Path checkedRunbook = config.runbook();
+    if (runbook == null
+        && Main.env(spec).getOrDefault("DEVOPS_WORKER_RUNBOOK", "").isBlank()
+        && !Files.exists(checkedRunbook)) {
+      out.println(
+          "runbook checks skipped: no runbook at "
+              + relative(checkedRunbook.toAbsolutePath())
+              + " (name one with --runbook)");
+      checkedRunbook = null;
+    }
+    List<Finding> findings =
+        Validator.validate(config.board(), config.arrayPath(), checkedRunbook, requests);
     findings.forEach(out::println);
     out.println(
         switch (findings.size()) {
