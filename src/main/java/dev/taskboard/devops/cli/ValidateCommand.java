@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,13 +51,9 @@ final class ValidateCommand implements Callable<Integer> {
     Path requests = humanRequests != null ? humanRequests : relative(config.humanRequests());
     PrintWriter out = spec.commandLine().getOut();
     Path checkedRunbook = config.runbook();
-    if (runbook == null
-        && Main.env(spec).getOrDefault("DEVOPS_WORKER_RUNBOOK", "").isBlank()
-        && !Files.exists(checkedRunbook)) {
-      out.println(
-          "runbook checks skipped: no runbook at "
-              + relative(checkedRunbook.toAbsolutePath())
-              + " (name one with --runbook)");
+    Optional<String> skipped = runbookSkipped(runbook, Main.env(spec), checkedRunbook);
+    if (skipped.isPresent()) {
+      out.println(skipped.get());
       checkedRunbook = null;
     }
     List<Finding> findings =
@@ -69,6 +67,23 @@ final class ValidateCommand implements Callable<Integer> {
         });
     out.flush();
     return findings.isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+  }
+
+  /**
+   * The line saying the runbook checks are skipped, when no runbook was named ({@code --runbook},
+   * $DEVOPS_WORKER_RUNBOOK) and none is where the worker looks ({@code resolved}); a runbook named
+   * but missing stays an error.
+   */
+  static Optional<String> runbookSkipped(Path option, Map<String, String> env, Path resolved) {
+    if (option != null
+        || !env.getOrDefault("DEVOPS_WORKER_RUNBOOK", "").isBlank()
+        || Files.exists(resolved)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "runbook checks skipped: no runbook at "
+            + relative(resolved.toAbsolutePath())
+            + " (name one with --runbook)");
   }
 
   /** The files exactly as {@code run} resolves them. */
