@@ -163,6 +163,30 @@ class PerTaskLayoutTest {
   }
 
   @Test
+  void runOnce_repairsAnIndexEntryThatDisagreesWithItsFile() throws IOException {
+    Path tasks = project();
+    Path index = tasks.resolve("index.json");
+    String original = Files.readString(index);
+    Files.writeString(
+        index, original.replace("\"status\": \"implementation_done\"", "\"status\": \"done\""));
+
+    Run once =
+        run(
+            "run",
+            "--once",
+            "--board",
+            tasks.toString(),
+            "--runbook",
+            dir.resolve("deployment.md").toString());
+
+    assertEquals(0, once.exitCode(), once.err() + once.out());
+    assertEquals("implementation_done", entry(tasks, "T-DEMO-2").path("status").asText());
+    String repaired = Files.readString(index);
+    int entry = original.indexOf("\"task_id\": \"T-DEMO-2\"");
+    assertEquals(original.substring(0, entry), repaired.substring(0, entry));
+  }
+
+  @Test
   void boardCommands_listGetPatchAdd_onThePerTaskBoard() throws IOException {
     Path tasks = project();
     String board = tasks.toString();
