@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.files.LockedUpdate;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -198,10 +197,5 @@ public interface Board {
    */
   default int repairIndex(Set<String> ids) throws IOException {
     return 0;
-  }
-
-  /** Whether {@code path} exists as this board (its file, or its index). */
-  default boolean exists() {
-    return Files.exists(file());
   }
 }

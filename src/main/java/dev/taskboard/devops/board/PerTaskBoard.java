@@ -98,11 +98,6 @@ public final class PerTaskBoard implements Board {
     return index;
   }
 
-  @Override
-  public boolean exists() {
-    return Files.exists(index);
-  }
-
   /** The file of the task with this id (which {@link #unsafeId} must have accepted). */
   Path taskFile(String id) {
     return dir.resolve(id + ".json");
