@@ -97,8 +97,8 @@ public interface Board {
   record Watched(Path dir, Predicate<String> names) {}
 
   /**
-   * The board at {@code path}: a per-task board when {@code path} is a directory or an {@code
-   * index.json} in one (see {@link BoardLayout}), else a single file.
+   * The board at {@code path}: a per-task board when {@code path} is its directory or its {@code
+   * index.json} (see {@link BoardLayout#perTaskDirectory}), else a single file.
    *
    * @throws IllegalArgumentException when a per-task board is given a task array path
    */

@@ -32,14 +32,17 @@ public final class BoardLayout {
   private BoardLayout() {}
 
   /**
-   * The per-task board's directory {@code path} names: a directory, or the {@code index.json} of a
-   * directory named {@code tasks}.
+   * The per-task board's directory {@code path} names: a directory holding {@code index.json} or
+   * named {@code tasks}, or the {@code index.json} of a directory named {@code tasks}. Any other
+   * directory is no board (reading it says so).
    */
   public static Optional<Path> perTaskDirectory(Path path) {
-    if (Files.isDirectory(path)) {
-      return Optional.of(path);
-    }
     Path name = path.getFileName();
+    if (Files.isDirectory(path)) {
+      Path dirName = path.toAbsolutePath().normalize().getFileName();
+      boolean tasks = dirName != null && dirName.toString().equals(TASKS_DIR);
+      return tasks || Files.exists(path.resolve(INDEX)) ? Optional.of(path) : Optional.empty();
+    }
     Path parent = path.toAbsolutePath().getParent();
     if (name != null
         && name.toString().equals(INDEX)

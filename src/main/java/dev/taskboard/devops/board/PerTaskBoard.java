@@ -161,10 +161,20 @@ public final class PerTaskBoard implements Board {
     return entries;
   }
 
-  private Snapshot scanIndex() throws IOException {
+  /** The directory's lock, on its index; the directory must exist. */
+  private Closeable lock() throws IOException {
+    requireDirectory();
+    return LockedUpdate.lock(index);
+  }
+
+  private void requireDirectory() throws BoardException {
     if (!Files.isDirectory(dir)) {
       throw new BoardException(dir, "does not exist; create it, or point --board at the board");
     }
+  }
+
+  private Snapshot scanIndex() throws IOException {
+    requireDirectory();
     if (!Files.exists(index, LinkOption.NOFOLLOW_LINKS)) {
       throw new BoardException(
           index,
@@ -402,7 +412,7 @@ public final class PerTaskBoard implements Board {
 
   @Override
   public Task update(String id, Function<Task, Patch> compute) throws IOException {
-    try (Closeable held = LockedUpdate.lock(index)) {
+    try (Closeable held = lock()) {
       int position = position(id);
       Path file = checkedTaskFile(id);
       SingleFileBoard one = new SingleFileBoard(file, ArrayPath.oneTask(), options, true);
@@ -515,7 +525,7 @@ public final class PerTaskBoard implements Board {
   @Override
   public int repairIndex(Set<String> ids) throws IOException {
     int repaired = 0;
-    try (Closeable held = LockedUpdate.lock(index)) {
+    try (Closeable held = lock()) {
       for (String id : ids) {
         int position;
         try {
@@ -542,7 +552,7 @@ public final class PerTaskBoard implements Board {
 
   @Override
   public Task add(ObjectNode task) throws IOException {
-    try (Closeable held = LockedUpdate.lock(index)) {
+    try (Closeable held = lock()) {
       return addHeld(task);
     }
   }
@@ -554,7 +564,7 @@ public final class PerTaskBoard implements Board {
     if (!wanted.isValueNode()) {
       throw new IllegalArgumentException("the new task has no value at " + keyPath);
     }
-    try (Closeable held = LockedUpdate.lock(index)) {
+    try (Closeable held = lock()) {
       List<Entry> entries;
       try (Snapshot s = scanIndex()) {
         entries = entries(s);
