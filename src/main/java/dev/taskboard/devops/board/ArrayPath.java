@@ -35,12 +35,20 @@ public final class ArrayPath {
               List.of(new Segment.Name("master"), new Segment.Name("tasks"))),
           true);
 
+  private static final ArrayPath ONE_TASK = new ArrayPath(List.of(List.of()), false, true);
+
   private final List<List<Segment>> alternatives;
   private final boolean automatic;
+  private final boolean oneTask;
 
   private ArrayPath(List<List<Segment>> alternatives, boolean automatic) {
+    this(alternatives, automatic, false);
+  }
+
+  private ArrayPath(List<List<Segment>> alternatives, boolean automatic, boolean oneTask) {
     this.alternatives = alternatives.stream().map(List::copyOf).toList();
     this.automatic = automatic;
+    this.oneTask = oneTask;
   }
 
   /** Finds the array the way the boards seen in the wild keep it. */
@@ -95,6 +103,28 @@ public final class ArrayPath {
     return automatic || alternatives.get(0).stream().noneMatch(s -> s instanceof Segment.AnyIndex);
   }
 
+  /** The same path with every array index ({@code [1]}) read as any element ({@code [*]}). */
+  public ArrayPath everyIndex() {
+    if (automatic || oneTask) {
+      return this;
+    }
+    List<Segment> widened =
+        alternatives.get(0).stream()
+            .map(s -> s instanceof Segment.Index ? (Segment) new Segment.AnyIndex() : s)
+            .toList();
+    return new ArrayPath(List.of(widened), false);
+  }
+
+  /** A file holding one task, the root object: a per-task board's task file. */
+  public static ArrayPath oneTask() {
+    return ONE_TASK;
+  }
+
+  /** Whether the file's root object is the one task. */
+  public boolean isOneTask() {
+    return oneTask;
+  }
+
   /** The paths it may mean: one, or the automatic ones. */
   List<List<Segment>> alternatives() {
     return alternatives;
@@ -119,18 +149,22 @@ public final class ArrayPath {
   public boolean equals(Object o) {
     return o instanceof ArrayPath other
         && automatic == other.automatic
+        && oneTask == other.oneTask
         && alternatives.equals(other.alternatives);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(alternatives, automatic);
+    return Objects.hash(alternatives, automatic, oneTask);
   }
 
   @Override
   public String toString() {
     if (automatic) {
       return "auto ($, $.tasks or $.master.tasks)";
+    }
+    if (oneTask) {
+      return "$ (one task)";
     }
     StringBuilder sb = new StringBuilder("$");
     for (Segment s : alternatives.get(0)) {

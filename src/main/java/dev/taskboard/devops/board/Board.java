@@ -1,44 +1,30 @@
 package dev.taskboard.devops.board;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.taskboard.devops.files.Channels;
 import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.files.LockedUpdate;
-import dev.taskboard.devops.files.LockedUpdate.Plan;
-import dev.taskboard.devops.files.TaskMasterLock;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * A task board file: selective reads, and surgical changes to the entries the caller names, each
- * through the locked-update protocol ({@link LockedUpdate}). Bytes outside those entries are never
- * rewritten.
+ * A task board: selective reads, and surgical changes to the tasks the caller names, each through
+ * the locked-update protocol ({@link LockedUpdate}). Bytes outside those tasks are never rewritten.
+ * Two stores: one file holding a task array ({@link SingleFileBoard}), or a directory with an
+ * {@code index.json} and one file per task ({@link PerTaskBoard}); {@link #open} picks the one on
+ * disk.
  */
-public final class Board {
-  /** How long a write waits for Task Master's lock: its stale age, after which it is taken. */
-  private static final java.time.Duration TASK_MASTER_WAIT = java.time.Duration.ofSeconds(11);
-
-  private final Path file;
-  private final ArrayPath arrayPath;
-  private final Options options;
-  private volatile FileStamp lastWritten;
-  private int collisions;
+public interface Board {
 
   /** Seams for tests, where a writer that ignores the lock may strike. */
-  public interface Hooks {
+  interface Hooks {
     Hooks NONE = new Hooks() {};
 
     /** During a read, between the file's attributes and its opening. */
@@ -49,7 +35,7 @@ public final class Board {
   }
 
   /** How many fresh reads a write gets against writers ignoring the lock, and the test seams. */
-  public record Options(int attempts, Hooks hooks) {
+  record Options(int attempts, Hooks hooks) {
     public static final Options DEFAULT = new Options(LockedUpdate.ATTEMPTS, Hooks.NONE);
 
     public Options {
@@ -57,35 +43,48 @@ public final class Board {
     }
   }
 
-  public Board(Path file, ArrayPath arrayPath, Options options) {
-    this.file = Objects.requireNonNull(file, "file == null");
-    this.arrayPath = Objects.requireNonNull(arrayPath, "arrayPath == null");
-    this.options = Objects.requireNonNull(options, "options == null");
+  /**
+   * An index entry that says something else than its task's own file, which is the truth: {@code
+   * indexValue} and {@code fileValue} are compact JSON ("absent" when missing).
+   */
+  record Disagreement(String id, String field, String indexValue, String fileValue) {
+    @Override
+    public String toString() {
+      return "task "
+          + id
+          + ": the index says "
+          + field
+          + " "
+          + indexValue
+          + ", its file says "
+          + fileValue;
+    }
   }
 
-  public Board(Path file, ArrayPath arrayPath) {
-    this(file, arrayPath, Options.DEFAULT);
-  }
-
-  /** A board whose task array is found automatically. */
-  public static Board at(Path file) {
-    return new Board(file, ArrayPath.auto());
-  }
-
-  public Path file() {
-    return file;
-  }
-
-  /** What one read of the board found. */
-  public record Selection(
+  /**
+   * What one read of the board found: the tasks selected, every task's status (for dependencies),
+   * the tasks refused alone (each with a one-line reason), the index entries that disagree with
+   * their files, and the version read.
+   */
+  record Selection(
       List<Task> tasks,
       Map<String, String> statuses,
-      List<TaskTooLargeException> refused,
+      List<RefusedTaskException> refused,
+      List<Disagreement> disagreements,
       FileStamp stamp) {
     public Selection {
       tasks = List.copyOf(tasks);
       statuses = Map.copyOf(statuses);
       refused = List.copyOf(refused);
+      disagreements = List.copyOf(disagreements);
+    }
+
+    public Selection(
+        List<Task> tasks,
+        Map<String, String> statuses,
+        List<RefusedTaskException> refused,
+        FileStamp stamp) {
+      this(tasks, statuses, refused, List.of(), stamp);
     }
 
     /** The task with this id, if the read selected it. */
@@ -94,79 +93,64 @@ public final class Board {
     }
   }
 
-  /** The tasks matching {@code filter}, in board order, in one streaming pass. */
-  public List<Task> select(TaskFilter filter) throws IOException {
+  /** A directory to watch and which names in it belong to the board. */
+  record Watched(Path dir, Predicate<String> names) {}
+
+  /**
+   * The board at {@code path}: a per-task board when {@code path} is its directory or its {@code
+   * index.json} (see {@link BoardLayout#perTaskDirectory}), else a single file.
+   *
+   * @throws IllegalArgumentException when a per-task board is given a task array path
+   */
+  static Board open(Path path, ArrayPath arrayPath, Options options) {
+    Optional<Path> dir = BoardLayout.perTaskDirectory(path);
+    if (dir.isPresent()) {
+      if (!arrayPath.automatic()) {
+        throw new IllegalArgumentException(
+            path
+                + ": is a per-task board (index.json and one file per task); --tasks-path applies"
+                + " to single-file boards only, leave it out");
+      }
+      return new PerTaskBoard(dir.get(), options);
+    }
+    return new SingleFileBoard(path, arrayPath, options);
+  }
+
+  static Board open(Path path, ArrayPath arrayPath) {
+    return open(path, arrayPath, Options.DEFAULT);
+  }
+
+  /** A board whose task array is found automatically. */
+  static Board at(Path path) {
+    return open(path, ArrayPath.auto());
+  }
+
+  /** The path that names the board: its file, or a per-task board's directory. */
+  Path file();
+
+  /** The tasks matching {@code filter}, in board order. */
+  default List<Task> select(TaskFilter filter) throws IOException {
     return read(filter, Set.of()).tasks();
   }
 
   /**
    * The tasks matching {@code filter} plus those whose ids are in {@code alsoIds}, in board order,
-   * and every task's status (for dependencies), in one streaming pass.
+   * and every task's status (for dependencies).
    */
-  public Selection read(TaskFilter filter, Set<String> alsoIds) throws IOException {
+  default Selection read(TaskFilter filter, Set<String> alsoIds) throws IOException {
     return read(filter, alsoIds, task -> List.of());
   }
 
   /**
    * Like {@link #read(TaskFilter, Set)}, also selecting the tasks each selected task names ({@code
-   * references}, e.g. its {@code payload.evidence_tasks}) — from the same version, without a second
-   * pass over the board.
+   * references}, e.g. its {@code payload.evidence_tasks}) — from the same version.
    */
-  public Selection read(
+  Selection read(
       TaskFilter filter, Set<String> alsoIds, Function<Task, Collection<String>> references)
-      throws IOException {
-    try (Snapshot s = scan(file, filter, alsoIds)) {
-      Map<Integer, Task> chosen = new HashMap<>();
-      List<TaskTooLargeException> refused = new ArrayList<>();
-      for (Slot slot : s.matches) {
-        load(s, slot, chosen, refused);
-      }
-      Set<String> named = new LinkedHashSet<>();
-      chosen.values().forEach(t -> named.addAll(references.apply(t)));
-      for (String id : named) {
-        Optional<Slot> slot = s.slot(id);
-        if (slot.isPresent() && !chosen.containsKey(slot.get().index())) {
-          load(s, slot.get(), chosen, refused);
-        }
-      }
-      List<Task> tasks = new ArrayList<>(chosen.values());
-      tasks.sort((a, b) -> Integer.compare(a.index(), b.index()));
-      Map<String, String> statuses = new HashMap<>();
-      for (Slot slot : s.slots) {
-        if (slot.status() != null) {
-          statuses.put(slot.id(), slot.status());
-        }
-      }
-      return new Selection(tasks, statuses, refused, s.state.withChecksum(FileStamp.NO_CHECKSUM));
-    }
-  }
-
-  private static void load(
-      Snapshot s, Slot slot, Map<Integer, Task> chosen, List<TaskTooLargeException> refused)
-      throws IOException {
-    try {
-      chosen.put(slot.index(), s.taskAt(slot));
-    } catch (TaskTooLargeException tooLarge) {
-      refused.add(tooLarge);
-    }
-  }
-
-  /** The attributes of the board on disk now (following symlinks). */
-  public FileStamp stamp() throws IOException {
-    return FileStamp.attributesOf(file);
-  }
-
-  /** The attributes of the version this board object last wrote, if it wrote one. */
-  public Optional<FileStamp> lastWritten() {
-    return Optional.ofNullable(lastWritten);
-  }
+      throws IOException;
 
   /** The task with this id (ids compare as text). */
-  public Task get(String id) throws IOException {
-    try (Snapshot s = scan(file, null, Set.of(id))) {
-      return s.taskAt(s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id)));
-    }
-  }
+  Task get(String id) throws IOException;
 
   /**
    * Applies {@code patch} to the task with this id, if its expectations hold on the version on disk
@@ -175,322 +159,43 @@ public final class Board {
    * @throws ExpectationFailedException when an expectation does not hold; nothing is written
    * @throws TaskNotFoundException when the board has no such task
    */
-  public Task patch(String id, Patch patch) throws IOException {
+  default Task patch(String id, Patch patch) throws IOException {
     return update(id, task -> patch);
   }
 
   /**
    * Computes a patch from the task as it is on disk under the lock, and applies it: a
-   * read-modify-write (say, appending to an array field) that no other writer's change can slip
-   * into. Returns the task as written.
+   * read-modify-write no other writer's change can slip into. Returns the task as written.
    */
-  public Task update(String id, Function<Task, Patch> compute) throws IOException {
-    return write(
-        null,
-        Set.of(id),
-        s -> {
-          Slot slot = s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id));
-          return patchEntry(s, slot, compute.apply(s.taskAt(slot)));
-        });
-  }
+  Task update(String id, Function<Task, Patch> compute) throws IOException;
 
   /**
-   * Appends {@code task} after the last task, in the board's layout. A task without {@code id} /
+   * Adds {@code task} after the last task, in the board's layout. A task without {@code id} /
    * {@code task_id} gets the next id of the board's scheme. Returns the task as written.
    */
-  public Task add(ObjectNode task) throws IOException {
-    return write(null, Set.of(), s -> appendTask(s, task));
-  }
+  Task add(ObjectNode task) throws IOException;
 
   /**
-   * Appends {@code task} unless a task with the same value at {@code keyPath} (e.g. {@code
+   * Adds {@code task} unless a task with the same value at {@code keyPath} (e.g. {@code
    * payload.followup_key}) is already on the board — checked under the lock, in the same write —
-   * and returns the task that is there now. Makes follow-ups idempotent across retries and
-   * restarts.
+   * and returns the task that is there now.
    */
-  public Task addIfAbsent(ObjectNode task, String keyPath) throws IOException {
-    FieldPath key = FieldPath.parse(keyPath);
-    JsonNode wanted = key.in(task);
-    if (!wanted.isValueNode()) {
-      throw new IllegalArgumentException("the new task has no value at " + keyPath);
-    }
-    return write(
-        TaskFilter.parse("[?(@." + keyPath + ")]"),
-        Set.of(),
-        s -> {
-          for (Slot slot : s.matches) {
-            Task existing = s.taskAt(slot);
-            if (key.in(existing.json()).equals(wanted)) {
-              return Plan.keep(existing);
-            }
-          }
-          return appendTask(s, task);
-        });
-  }
+  Task addIfAbsent(ObjectNode task, String keyPath) throws IOException;
 
-  /** How many times a writer that ignoring the lock replaced the board under this object. */
-  int collisions() {
-    return collisions;
-  }
+  /** The attributes of the board on disk now: they change whenever any of its files does. */
+  FileStamp stamp() throws IOException;
 
-  private Snapshot scan(Path path, TaskFilter filter, Set<String> ids) throws IOException {
-    return BoardScanner.scan(
-        path, arrayPath, filter, ids, options.hooks()::betweenAttributesAndOpen);
-  }
+  /** The attributes of the version this board object last wrote, if it wrote one. */
+  Optional<FileStamp> lastWritten();
 
-  private Task write(TaskFilter filter, Set<String> ids, LockedUpdate.Change<Snapshot, Task> change)
-      throws IOException {
-    LockedUpdate.Result<Task> result =
-        LockedUpdate.run(
-            file,
-            new LockedUpdate.Options(
-                options.attempts(), options.hooks()::beforeCheck, otherToolsLock()),
-            real -> {
-              try {
-                return scan(real, filter, ids);
-              } catch (UnreadableBoardException e) {
-                throw new LockedUpdate.Unreadable(e);
-              }
-            },
-            change);
-    collisions += result.collisions();
-    if (result instanceof LockedUpdate.Result.Written<Task> written) {
-      lastWritten = written.written();
-    }
-    return result.value();
-  }
+  /** Where a watcher sees every change to the board. */
+  Watched watched() throws IOException;
 
   /**
-   * Task Master's own lock, on its boards ({@code .taskmaster/tasks/tasks.json}): both tools then
-   * exclude each other. Held only from a read to its rename, well under the 1.5–2.5 s Task Master's
-   * commands wait before they give up.
+   * Rewrites the index entries of these tasks from their files (the truth); returns how many
+   * entries changed. A single-file board has no index: nothing to do.
    */
-  private LockedUpdate.Guards otherToolsLock() {
-    if (!TaskMasterLock.isTaskMasterBoard(file)) {
-      return LockedUpdate.Guards.NONE;
-    }
-    return real -> {
-      TaskMasterLock held = TaskMasterLock.acquire(file, TASK_MASTER_WAIT, null);
-      return new LockedUpdate.Guard() {
-        @Override
-        public void confirm() throws IOException {
-          held.renew();
-        }
-
-        @Override
-        public void close() throws IOException {
-          held.close();
-        }
-      };
-    };
-  }
-
-  /** The snapshot's bytes with {@code splices} (ascending, not overlapping) applied. */
-  private static LockedUpdate.Content spliced(Snapshot s, List<Splice> splices) {
-    return out -> {
-      long position = 0;
-      for (Splice splice : splices) {
-        Channels.copy(s.channel, position, splice.start() - position, out);
-        Channels.writeFully(out, splice.replacement());
-        position = splice.end();
-      }
-      // The size of the file read, not of its attributes: should a rename have slipped in between
-      // the two, the final check notices the difference anyway.
-      Channels.copy(s.channel, position, s.channel.size() - position, out);
-    };
-  }
-
-  private Plan<Task> patchEntry(Snapshot s, Slot slot, Patch patch) throws IOException {
-    byte[] before = s.entryBytes(slot);
-    JsonNode current = Json.MAPPER.readTree(before);
-    for (Patch.Field expected : patch.expectations()) {
-      JsonNode actual = expected.path().in(current);
-      if (!sameValue(expected.value(), actual)) {
-        throw new ExpectationFailedException(
-            file,
-            slot.id(),
-            expected.path().toString(),
-            Json.compact(expected.value()),
-            actual.isMissingNode() ? "absent" : Json.compact(actual));
-      }
-    }
-    EntryEditor editor = new EntryEditor(before, lineIndentBefore(s, slot.start()));
-    for (Patch.Field set : patch.sets()) {
-      boolean mergesIntoObject = set.merge() && set.path().in(current).isObject();
-      if (!mergesIntoObject) {
-        editor.set(set.path(), set.value());
-      }
-    }
-    byte[] after = editor.bytes();
-    JsonNode written = Json.MAPPER.readTree(after);
-    checkId(s, slot, written);
-    Task task = new Task(slot.id(), slot.index(), slot.line(), slot.column(), written);
-    if (Arrays.equals(before, after)) {
-      return Plan.keep(task);
-    }
-    return Plan.replace(spliced(s, List.of(new Splice(slot.start(), slot.end(), after))), task);
-  }
-
-  private void checkId(Snapshot s, Slot slot, JsonNode written) throws BoardException {
-    JsonNode newId = written.has("id") ? written.get("id") : written.get("task_id");
-    if (newId == null || !(newId.isTextual() || newId.isNumber())) {
-      throw new BoardException(
-          file,
-          "the patch would leave task " + slot.id() + " without an id; keep its id or task_id");
-    }
-    if (!newId.asText().equals(slot.id()) && s.contains(newId.asText())) {
-      throw new BoardException(
-          file,
-          "the patch would give task "
-              + slot.id()
-              + " the id "
-              + newId.asText()
-              + ", which another task has; choose an unused id");
-    }
-  }
-
-  private Plan<Task> appendTask(Snapshot s, ObjectNode given) throws IOException {
-    if (s.arrays.size() != 1) {
-      throw new BoardException(
-          file,
-          "the task array path "
-              + arrayPath
-              + " names "
-              + s.arrays.size()
-              + " arrays; give --tasks-path one definite array to add to, like $.phases[0].tasks");
-    }
-    ObjectNode task = given.deepCopy();
-    String idKey = task.has("id") ? "id" : task.has("task_id") ? "task_id" : null;
-    String id;
-    if (idKey == null) {
-      IdScheme ids = IdScheme.of(s.slots);
-      JsonNode next = ids.next(s::contains);
-      ObjectNode withId = Json.MAPPER.createObjectNode();
-      withId.set(ids.key(), next);
-      withId.setAll(task);
-      task = withId;
-      id = next.asText();
-    } else {
-      id = task.get(idKey).asText();
-      if (s.contains(id)) {
-        throw new BoardException(
-            file, "a task with id " + id + " already exists; leave the id out to get the next one");
-      }
-    }
-    Appended appended = s.slots.isEmpty() ? intoEmptyArray(s, task) : afterLastTask(s, task);
-    return Plan.replace(
-        spliced(s, List.of(appended.splice())),
-        new Task(id, s.slots.size(), appended.line(), appended.column(), asReadBack(task)));
-  }
-
-  /** The task as a later read of the board will see it (e.g. small numbers as ints). */
-  private static JsonNode asReadBack(JsonNode task) throws IOException {
-    return Json.parse(Json.compact(task));
-  }
-
-  private record Appended(Splice splice, long line, long column) {}
-
-  private Appended afterLastTask(Snapshot s, ObjectNode task) throws IOException {
-    Slot first = s.slots.get(0);
-    Slot last = s.slots.get(s.slots.size() - 1);
-    long arrayOpen = s.arrays.get(0)[0];
-    String indent = lineIndentBefore(s, last.start());
-    byte[] lastEntry = s.entryBytes(last);
-    Style style = Style.of(lastEntry, indent);
-    String gap = new String(s.bytes(arrayOpen + 1, first.start()), StandardCharsets.UTF_8);
-    int newline = gap.lastIndexOf('\n');
-    String separator;
-    if (newline >= 0) {
-      String lineEnding = newline > 0 && gap.charAt(newline - 1) == '\r' ? "\r\n" : "\n";
-      separator = "," + lineEnding + indent;
-    } else if (s.slots.size() > 1) {
-      separator = new String(s.bytes(first.end(), s.slots.get(1).start()), StandardCharsets.UTF_8);
-    } else {
-      separator = ",";
-    }
-    byte[] text = (separator + style.render(task, indent)).getBytes(StandardCharsets.UTF_8);
-    long line =
-        last.line() + newlines(lastEntry) + newlines(separator.getBytes(StandardCharsets.UTF_8));
-    long column = newline >= 0 ? indent.length() + 1 : 0;
-    return new Appended(new Splice(last.end(), last.end(), text), line, column);
-  }
-
-  private Appended intoEmptyArray(Snapshot s, ObjectNode task) throws IOException {
-    long arrayOpen = s.arrays.get(0)[0];
-    long arrayClose = s.arrays.get(0)[1];
-    byte[] head = s.bytes(0, Math.min(s.state.size(), 64 * 1024));
-    Style.Bytes b = new Style.Bytes(head);
-    String own = lineIndentBefore(s, arrayOpen);
-    String unit = firstIndent(head).orElse("  ");
-    boolean multiLine = b.indexOf((byte) '\n', 0) >= 0;
-    Style style =
-        new Style(
-            multiLine, b.firstLineEnding(), unit, multiLine ? ": " : ":", ",", Style.Escapes.NONE);
-    String inner = own + unit;
-    String lineEnding = style.lineEnding();
-    String text =
-        multiLine
-            ? "[" + lineEnding + inner + style.render(task, inner) + lineEnding + own + "]"
-            : "[" + style.render(task, "") + "]";
-    long line =
-        arrayOpen < head.length
-            ? 1 + newlines(Arrays.copyOf(head, (int) arrayOpen)) + (multiLine ? 1 : 0)
-            : 0;
-    return new Appended(
-        new Splice(arrayOpen, arrayClose + 1, text.getBytes(StandardCharsets.UTF_8)),
-        line,
-        inner.length() + 1);
-  }
-
-  private static long newlines(byte[] bytes) {
-    long n = 0;
-    for (byte x : bytes) {
-      if (x == '\n') {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** The indent of the first indented line, if any. */
-  private static Optional<String> firstIndent(byte[] head) {
-    String text = new String(head, StandardCharsets.UTF_8);
-    for (String line : text.split("\r?\n")) {
-      int i = 0;
-      while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-        i++;
-      }
-      if (i > 0 && i < line.length()) {
-        return Optional.of(line.substring(0, i));
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** Leading whitespace of the line {@code offset} is on, or "" when code precedes it there. */
-  private static String lineIndentBefore(Snapshot s, long offset) throws IOException {
-    long from = Math.max(0, offset - 512);
-    String before = new String(s.bytes(from, offset), StandardCharsets.UTF_8);
-    int newline = before.lastIndexOf('\n');
-    String tail = newline >= 0 ? before.substring(newline + 1) : from == 0 ? before : "";
-    return tail.isBlank() ? tail.replace("\uFEFF", "") : lineIndentOf(tail);
-  }
-
-  private static String lineIndentOf(String line) {
-    int i = 0;
-    while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-      i++;
-    }
-    return line.substring(0, i);
-  }
-
-  private static boolean sameValue(JsonNode expected, JsonNode actual) {
-    if (expected.isNull() && (actual.isMissingNode() || actual.isNull())) {
-      return true;
-    }
-    if (expected.isNumber() && actual.isNumber()) {
-      return expected.decimalValue().compareTo(actual.decimalValue()) == 0;
-    }
-    return expected.equals(actual);
+  default int repairIndex(Set<String> ids) throws IOException {
+    return 0;
   }
 }

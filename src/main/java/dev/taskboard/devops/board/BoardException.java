@@ -22,6 +22,12 @@ public class BoardException extends IOException {
     this.file = file;
   }
 
+  /** A message already naming the file (another refusal's, passed on). */
+  BoardException(String message, Path file) {
+    super(message);
+    this.file = file;
+  }
+
   public Path file() {
     return file;
   }

@@ -174,6 +174,13 @@ final class BoardScanner implements BoardWalk.Visitor {
   }
 
   @Override
+  public void oneTask(JsonParser p) throws IOException {
+    long open = p.currentTokenLocation().getByteOffset();
+    readTask(p, p.currentTokenLocation(), 0);
+    arrays.add(new long[] {open, p.currentLocation().getByteOffset()});
+  }
+
+  @Override
   public void notAnArray(String name, JsonToken found, JsonLocation at) throws BoardException {
     throw at(at, "the task array " + name + " is " + BoardWalk.describe(found) + ", not an array");
   }
@@ -185,6 +192,9 @@ final class BoardScanner implements BoardWalk.Visitor {
 
   @Override
   public void notABoard(JsonToken found, JsonLocation at) throws BoardException {
+    if (arrayPath.isOneTask()) {
+      throw at(at, "a task file holds one JSON object, found " + BoardWalk.describe(found));
+    }
     throw at(
         at,
         "a board is a JSON array or object, found "

@@ -19,6 +19,14 @@ public final class BoardWalk {
     /** On a task array's START_ARRAY; must leave the parser on its END_ARRAY. */
     void taskArray(JsonParser p) throws IOException;
 
+    /**
+     * On the root START_OBJECT of a file holding one task ({@link ArrayPath#oneTask()}); must leave
+     * the parser on its END_OBJECT.
+     */
+    default void oneTask(JsonParser p) throws IOException {
+      throw new UnsupportedOperationException("this reader reads task arrays only");
+    }
+
     /** The path's last step holds something else than an array. */
     void notAnArray(String name, JsonToken found, JsonLocation at) throws IOException;
 
@@ -66,7 +74,15 @@ public final class BoardWalk {
   private void root(JsonParser p, JsonToken first) throws IOException {
     List<List<Segment>> all = path.alternatives();
     boolean rootIsPath = all.stream().anyMatch(List::isEmpty);
-    if (first == JsonToken.START_ARRAY && rootIsPath) {
+    if (path.isOneTask()) {
+      if (first == JsonToken.START_OBJECT) {
+        arrays++;
+        visitor.oneTask(p);
+      } else {
+        visitor.notABoard(first, p.currentTokenLocation());
+        p.skipChildren();
+      }
+    } else if (first == JsonToken.START_ARRAY && rootIsPath) {
       found(p);
     } else if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
       visitor.notABoard(first, p.currentTokenLocation());

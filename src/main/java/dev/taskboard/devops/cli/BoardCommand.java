@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.board.ArrayPath;
 import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.BoardLayout;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskFilter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
@@ -41,7 +41,9 @@ final class BoardCommand {
         names = "--board",
         paramLabel = "FILE",
         description =
-            "The board. Default: $DEVOPS_WORKER_BOARD, else .plan/tasks.json, else ./tasks.json.")
+            "The board: a tasks.json, or a per-task board's directory (index.json plus one file per"
+                + " task). Default: $DEVOPS_WORKER_BOARD, else .plan/tasks/, else .plan/tasks.json,"
+                + " else ./tasks.json.")
     Path board;
 
     @Option(
@@ -54,20 +56,12 @@ final class BoardCommand {
     Board open(Map<String, String> env) {
       Path file = resolveBoard(board, env);
       ArrayPath path = tasksPath == null ? ArrayPath.auto() : ArrayPath.parse(tasksPath);
-      return new Board(file, path);
+      return Board.open(file, path);
     }
   }
 
   static Path resolveBoard(Path given, Map<String, String> env) {
-    if (given != null) {
-      return given;
-    }
-    String named = env.get("DEVOPS_WORKER_BOARD");
-    if (named != null && !named.isBlank()) {
-      return Path.of(named);
-    }
-    Path plan = Path.of(".plan", "tasks.json");
-    return Files.exists(plan) ? plan : Path.of("tasks.json");
+    return BoardLayout.resolve(given, env);
   }
 
   @Command(name = "list", description = "Print matching tasks, one compact JSON object per line.")

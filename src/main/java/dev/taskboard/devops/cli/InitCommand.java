@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Create what is missing in DIR: .plan/tasks.json ([]), .plan/human-requests.md and a"
-            + " deployment.md whose steps fail until you write real ones. Never overwrites a file.")
+            + " deployment.md whose steps fail until you write real ones. A per-task board"
+            + " (.plan/tasks/) is kept as the board: only its missing index.json is created. Never"
+            + " overwrites a file.")
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

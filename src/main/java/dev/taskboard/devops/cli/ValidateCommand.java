@@ -5,8 +5,11 @@ import dev.taskboard.devops.validate.Validator;
 import dev.taskboard.devops.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Spec;
     description =
         "Check the board, the runbook and human-requests.md without changing anything: one"
             + " 'file:line:column: what is wrong; what to do' per finding. Exit 0 no findings,"
-            + " 1 findings, 2 a file cannot be read.")
+            + " 1 findings, 2 a file cannot be read. Without a runbook, the board and"
+            + " human-requests.md are checked and one line says the runbook checks were skipped.")
 final class ValidateCommand implements Callable<Integer> {
   @Mixin BoardCommand.BoardOptions board;
   @Spec CommandSpec spec;
@@ -36,16 +40,24 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(
       names = "--human-requests",
       paramLabel = "FILE",
-      description = "Default: human-requests.md beside the board. No file is no finding.")
+      description =
+          "Default: human-requests.md beside the board (beside its directory for a per-task"
+              + " board). No file is no finding.")
   Path humanRequests;
 
   @Override
   public Integer call() throws IOException {
     WorkerConfig config = config();
     Path requests = humanRequests != null ? humanRequests : relative(config.humanRequests());
-    List<Finding> findings =
-        Validator.validate(config.board(), config.arrayPath(), config.runbook(), requests);
     PrintWriter out = spec.commandLine().getOut();
+    Path checkedRunbook = config.runbook();
+    Optional<String> skipped = runbookSkipped(runbook, Main.env(spec), checkedRunbook);
+    if (skipped.isPresent()) {
+      out.println(skipped.get());
+      checkedRunbook = null;
+    }
+    List<Finding> findings =
+        Validator.validate(config.board(), config.arrayPath(), checkedRunbook, requests);
     findings.forEach(out::println);
     out.println(
         switch (findings.size()) {
@@ -55,6 +67,23 @@ final class ValidateCommand implements Callable<Integer> {
         });
     out.flush();
     return findings.isEmpty() ? ExitCode.OK : ExitCode.FINDINGS;
+  }
+
+  /**
+   * The line saying the runbook checks are skipped, when no runbook was named ({@code --runbook},
+   * $DEVOPS_WORKER_RUNBOOK) and none is where the worker looks ({@code resolved}); a runbook named
+   * but missing stays an error.
+   */
+  static Optional<String> runbookSkipped(Path option, Map<String, String> env, Path resolved) {
+    if (option != null
+        || !env.getOrDefault("DEVOPS_WORKER_RUNBOOK", "").isBlank()
+        || Files.exists(resolved)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "runbook checks skipped: no runbook at "
+            + relative(resolved.toAbsolutePath())
+            + " (name one with --runbook)");
   }
 
   /** The files exactly as {@code run} resolves them. */

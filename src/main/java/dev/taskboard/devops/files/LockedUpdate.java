@@ -163,6 +163,32 @@ public final class LockedUpdate {
       Path file, Options options, Reader<V> reader, Change<V, T> change) throws IOException {
     Path real = AtomicFiles.realPath(file);
     try (SidecarLock held = SidecarLock.acquire(real)) {
+      return attempts(file, real, options, reader, change);
+    }
+  }
+
+  /**
+   * Like {@link #run}, for a file whose guarding lock the caller already holds ({@link #lock}: a
+   * per-task board's one lock for its directory). Java refuses a second fcntl lock on a file the
+   * process has locked, so the lock is held once around every file it guards.
+   */
+  public static <V extends Version, T> Result<T> runHeld(
+      Path file, Options options, Reader<V> reader, Change<V, T> change) throws IOException {
+    return attempts(file, AtomicFiles.realPath(file), options, reader, change);
+  }
+
+  /**
+   * Takes the sidecar lock of {@code file} ({@code NAME.devops-lock} beside its real path) until
+   * closed: the lock a per-task board holds for its whole directory, on its index.
+   */
+  public static Closeable lock(Path file) throws IOException {
+    return SidecarLock.acquire(AtomicFiles.realPath(file));
+  }
+
+  private static <V extends Version, T> Result<T> attempts(
+      Path file, Path real, Options options, Reader<V> reader, Change<V, T> change)
+      throws IOException {
+    {
       int leftovers = AtomicFiles.removeLeftovers(real);
       if (leftovers > 0) {
         LOG.info("{}: removed {} temp file(s) a writer killed mid-write left", file, leftovers);
@@ -218,6 +244,14 @@ public final class LockedUpdate {
     try (SidecarLock held = SidecarLock.acquire(real)) {
       return AtomicFiles.create(real, content);
     }
+  }
+
+  /**
+   * Creates {@code file} with {@code content} unless it exists, under a lock the caller holds
+   * ({@link #lock}); returns whether it did.
+   */
+  public static boolean createHeld(Path file, byte[] content) throws IOException {
+    return AtomicFiles.create(AtomicFiles.realPath(file), content);
   }
 
   /** The sidecar file writers lock, beside the real path of {@code file}. */

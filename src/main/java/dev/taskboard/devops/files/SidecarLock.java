@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * beside it — a lock on the file itself would not survive the rename — plus an in-process lock,
  * because fcntl locks belong to the process and Java refuses a second one on the same file.
  */
-final class SidecarLock implements AutoCloseable {
+final class SidecarLock implements java.io.Closeable {
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
       new ConcurrentHashMap<>();
 

@@ -77,6 +77,7 @@ final class BoardCheck {
               + runbook.file().getFileName()
               + " (the worker blocks these tasks until it exists)";
       tally.add(
+          task.file().orElse(file),
           "section " + t,
           task.field("type").orElseThrow().at(),
           ref(task) + " has type " + t + ", which has no runbook section; " + fix,
@@ -94,6 +95,7 @@ final class BoardCheck {
     Optional<Value> id = task.idField();
     if (id.isEmpty()) {
       tally.add(
+          fileOf(task),
           "no id",
           task.at(),
           "a task has no id or task_id; give it one, like \"id\": \"TASK-014\"",
@@ -104,7 +106,7 @@ final class BoardCheck {
       String key = task.field("id").isPresent() ? "id" : "task_id";
       findings.add(
           Finding.at(
-              file,
+              fileOf(task),
               id.get().at(),
               key
                   + " must be a string or a number, found "
@@ -116,6 +118,7 @@ final class BoardCheck {
     Optional<Value> status = task.field("status");
     if (status.isEmpty()) {
       tally.add(
+          fileOf(task),
           "no status",
           task.at(),
           ref(task) + " has no status field; set it, like \"status\": \"pending\"",
@@ -129,6 +132,7 @@ final class BoardCheck {
               ? "null"
               : node.getNodeType().name().toLowerCase(Locale.ROOT) + " " + Json.compact(node);
       tally.add(
+          fileOf(task),
           "status not text",
           status.get().at(),
           ref(task)
@@ -143,6 +147,7 @@ final class BoardCheck {
     }
     if (task.field("agent").isEmpty()) {
       tally.add(
+          fileOf(task),
           "no agent",
           task.at(),
           ref(task)
@@ -167,7 +172,7 @@ final class BoardCheck {
     if (type.isEmpty() || !type.get().node().isTextual()) {
       findings.add(
           Finding.at(
-              file,
+              fileOf(task),
               type.map(Value::at).orElse(task.at()),
               ref(task)
                   + " is for "
@@ -186,6 +191,7 @@ final class BoardCheck {
             .map(s -> "write " + s)
             .orElse("name it " + TYPES + " if the worker should run it");
     tally.add(
+        fileOf(task),
         "type " + t,
         type.get().at(),
         ref(task) + " has type " + t + ", which devops-worker does not run; " + fix,
@@ -260,7 +266,7 @@ final class BoardCheck {
         if (target == null) {
           findings.add(
               Finding.at(
-                  file,
+                  fileOf(task),
                   d.at(),
                   ref(task)
                       + " depends on "
@@ -290,11 +296,16 @@ final class BoardCheck {
     String names =
         cycle.stream().map(n -> tasks.get(n).id().orElseThrow()).collect(Collectors.joining(" → "));
     return Finding.at(
-        file,
+        fileOf(first),
         at,
         "dependency cycle "
             + names
             + "; remove one of these depends_on entries (none of these tasks can ever start)");
+  }
+
+  /** The file the task was read from: its own file on a per-task board, else the board's. */
+  private Path fileOf(Entry task) {
+    return task.file().orElse(file);
   }
 
   private static boolean isWorkers(Entry task) {

@@ -28,7 +28,12 @@ import java.util.regex.Pattern;
  * need with their positions. A board that is not JSON yields only that one finding.
  */
 final class BoardReader {
-  private static final Set<String> WANTED = Set.of("id", "task_id", "status", "agent", "type");
+  private static final Set<String> WANTED =
+      Set.of("id", "task_id", "status", "agent", "type", "priority");
+
+  /** Fields a per-task file may keep in its payload instead (the board lifts them from there). */
+  private static final Set<String> LIFTED = Set.of("type", "priority");
+
   private static final String DEPENDS_ON = "depends_on";
   private static final Pattern SOURCE =
       Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
@@ -40,10 +45,15 @@ final class BoardReader {
   record Dependency(String id, Position at) {}
 
   /** A task as the checks see it: where it starts, its wanted fields, its dependencies. */
-  record Entry(Position at, Map<String, Value> fields, List<Dependency> dependsOn) {
+  record Entry(
+      Position at, Map<String, Value> fields, List<Dependency> dependsOn, Optional<Path> file) {
     Entry {
       fields = Map.copyOf(fields);
       dependsOn = List.copyOf(dependsOn);
+    }
+
+    Entry(Position at, Map<String, Value> fields, List<Dependency> dependsOn) {
+      this(at, fields, dependsOn, Optional.empty());
     }
 
     Optional<Value> field(String name) {
@@ -87,6 +97,7 @@ final class BoardReader {
     this.arrayPath = arrayPath;
   }
 
+  /** Reads {@code file}: a board's task array, or with {@link ArrayPath#oneTask()} one task. */
   static Result read(Path file, ArrayPath arrayPath) throws IOException {
     return new BoardReader(file, arrayPath).read();
   }
@@ -118,6 +129,12 @@ final class BoardReader {
                   return;
                 }
                 readTasks(p);
+              }
+
+              @Override
+              public void oneTask(JsonParser p) throws IOException {
+                foundArray = true;
+                tasks.add(readTask(p));
               }
 
               @Override
@@ -184,11 +201,19 @@ final class BoardReader {
     Position start = Position.of(p.currentTokenLocation());
     Map<String, Value> fields = new LinkedHashMap<>();
     List<Dependency> dependsOn = new ArrayList<>();
+    Map<String, Value> lifted = new LinkedHashMap<>();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken token = p.nextToken();
       Position at = Position.of(p.currentTokenLocation());
-      if (name.equals(DEPENDS_ON)) {
+      if (name.equals("payload") && arrayPath.isOneTask() && token == JsonToken.START_OBJECT) {
+        JsonNode payload = Json.MAPPER.readTree(p);
+        for (String field : LIFTED) {
+          if (payload.has(field)) {
+            lifted.put(field, new Value(payload.get(field), at));
+          }
+        }
+      } else if (name.equals(DEPENDS_ON)) {
         dependsOn.clear(); // like any JSON reader, the last of repeated keys wins
         readDependencies(p, token, at, dependsOn);
       } else if (WANTED.contains(name)) {
@@ -197,7 +222,10 @@ final class BoardReader {
         p.skipChildren();
       }
     }
-    return new Entry(start, fields, dependsOn);
+    lifted.forEach(fields::putIfAbsent);
+    return arrayPath.isOneTask()
+        ? new Entry(start, fields, dependsOn, Optional.of(file))
+        : new Entry(start, fields, dependsOn);
   }
 
   private void readDependencies(

@@ -2,6 +2,7 @@ package dev.taskboard.devops.validate;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.taskboard.devops.board.BoardLayout;
 import dev.taskboard.devops.hitl.HumanRequests;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,11 +12,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The files a project needs before the worker can run in it, created where missing and never
- * overwritten: the board, human-requests.md beside it, and a deployment.md whose steps fail until
- * someone writes real ones.
+ * overwritten: the board (for a per-task board {@code .plan/tasks/}, its index), human-requests.md
+ * beside it, and a deployment.md whose steps fail until someone writes real ones.
  */
 public final class Scaffold {
   private static final String EMPTY_BOARD = "[]\n";
@@ -32,7 +34,11 @@ public final class Scaffold {
     requireWritableDirectory(dir);
     List<String> lines = new ArrayList<>();
     Path board = board(dir);
-    if (Files.exists(dir.resolve(board))) {
+    if (Files.isDirectory(dir.resolve(board))) {
+      lines.add(kept(board));
+      Path index = board.resolve(BoardLayout.INDEX);
+      lines.add(report(index, createNew(dir.resolve(index), EMPTY_BOARD)));
+    } else if (Files.exists(dir.resolve(board))) {
       lines.add(kept(board));
     } else {
       Files.createDirectories(dir.resolve(board).getParent());
@@ -60,11 +66,17 @@ public final class Scaffold {
   }
 
   /**
-   * {@code .plan/tasks.json}, unless the project keeps its board in {@code ./tasks.json}: an empty
-   * {@code .plan/tasks.json} would hide it from the worker, which looks in {@code .plan} first.
+   * The board the project has: {@code .plan/tasks/} (a per-task board) or {@code .plan/tasks.json}
+   * when there is one (both: refused, see {@link BoardLayout}); else {@code .plan/tasks.json},
+   * unless the project keeps its board in {@code ./tasks.json}: an empty {@code .plan/tasks.json}
+   * would hide it from the worker, which looks in {@code .plan} first.
    */
   private static Path board(Path dir) throws IOException {
     Path plan = Path.of(".plan");
+    Optional<Path> inPlan = BoardLayout.inPlanDirectory(dir.resolve(plan));
+    if (inPlan.isPresent()) {
+      return plan.resolve(inPlan.get().getFileName()); // .plan/tasks/ or .plan/tasks.json
+    }
     Path planBoard = plan.resolve("tasks.json");
     Path rootBoard = Path.of("tasks.json");
     if (!Files.exists(dir.resolve(planBoard)) && Files.isRegularFile(dir.resolve(rootBoard))) {

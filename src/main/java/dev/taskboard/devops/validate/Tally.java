@@ -16,12 +16,14 @@ final class Tally {
   private final Map<String, Group> groups = new LinkedHashMap<>();
 
   private static final class Group {
+    final Path file;
     final Position first;
     final String alone;
     final IntFunction<String> repeated;
     int count;
 
-    Group(Position first, String alone, IntFunction<String> repeated) {
+    Group(Path file, Position first, String alone, IntFunction<String> repeated) {
+      this.file = file;
       this.first = first;
       this.alone = alone;
       this.repeated = repeated;
@@ -37,14 +39,19 @@ final class Tally {
    * it stays the only one, else {@code repeated} makes the message for the count.
    */
   void add(String kind, Position at, String alone, IntFunction<String> repeated) {
-    groups.computeIfAbsent(kind, k -> new Group(at, alone, repeated)).count++;
+    add(file, kind, at, alone, repeated);
+  }
+
+  /** Like {@link #add(String, Position, String, IntFunction)}, at a place in {@code in}. */
+  void add(Path in, String kind, Position at, String alone, IntFunction<String> repeated) {
+    groups.computeIfAbsent(kind, k -> new Group(in, at, alone, repeated)).count++;
   }
 
   List<Finding> findings() {
     List<Finding> findings = new ArrayList<>();
     for (Group g : groups.values()) {
       String message = g.count == 1 ? g.alone : g.repeated.apply(g.count);
-      findings.add(Finding.at(file, g.first, message));
+      findings.add(Finding.at(g.file, g.first, message));
     }
     return findings;
   }

@@ -38,6 +38,16 @@ public final class FileWatcher implements Closeable {
    */
   public static FileWatcher start(Path dir, Set<String> fileNames, Runnable onChange)
       throws IOException {
+    return start(dir, fileNames::contains, onChange);
+  }
+
+  /**
+   * Watches {@code dir} (not its subdirectories) and calls {@code onChange} for events on the files
+   * whose names {@code fileNames} accepts and whenever the watcher itself fails or loses events.
+   */
+  public static FileWatcher start(
+      Path dir, java.util.function.Predicate<String> fileNames, Runnable onChange)
+      throws IOException {
     Path root = dir.toAbsolutePath().normalize();
     DirectoryChangeListener listener =
         new DirectoryChangeListener() {
@@ -45,7 +55,7 @@ public final class FileWatcher implements Closeable {
           public void onEvent(DirectoryChangeEvent event) {
             Path name = event.path() == null ? null : event.path().getFileName();
             if (event.eventType() == DirectoryChangeEvent.EventType.OVERFLOW
-                || name != null && fileNames.contains(name.toString())) {
+                || name != null && fileNames.test(name.toString())) {
               onChange.run();
             }
           }

@@ -74,6 +74,18 @@ final class GateStep {
   }
 
   /**
+   * human-requests.md as the humans find it: the path the worker uses, relative to the project (the
+   * runbook's directory) when it is inside it.
+   */
+  private String humanRequestsName() {
+    Path file = config.humanRequests().toAbsolutePath().normalize();
+    Path projectDir = config.runbook().toAbsolutePath().normalize().getParent();
+    return projectDir != null && file.startsWith(projectDir)
+        ? projectDir.relativize(file).toString()
+        : file.toString();
+  }
+
+  /**
    * Evaluates the task's gate (if its type has one) without asking anyone, on the evidence in
    * {@code read}: a read made with {@link #withEvidence} and {@link #namedEvidence}.
    */
@@ -132,7 +144,9 @@ final class GateStep {
                       + String.join(", ", missing.stream().map(Check::name).toList())
                       + "; waiting for a human in "
                       + id
-                      + " of human-requests.md.")
+                      + " of "
+                      + humanRequestsName()
+                      + ".")
               .with("hitl", Json.MAPPER.getNodeFactory().textNode(id));
     } else if (needsApproval) {
       String id = escalations.approvalRequest(task, report, runbook.digest());
@@ -140,7 +154,9 @@ final class GateStep {
           Outcome.blocked(
                   "Every check of the production gate passed; waiting for stakeholder approval in "
                       + id
-                      + " of human-requests.md.")
+                      + " of "
+                      + humanRequestsName()
+                      + ".")
               .with("hitl", Json.MAPPER.getNodeFactory().textNode(id));
     } else {
       return new Result(evaluated, Optional.empty());

@@ -2,8 +2,8 @@ package dev.taskboard.devops.worker;
 
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.BoardException;
+import dev.taskboard.devops.board.RefusedTaskException;
 import dev.taskboard.devops.board.Task;
-import dev.taskboard.devops.board.TaskTooLargeException;
 import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.runbook.GateSettings;
@@ -195,25 +195,22 @@ public final class Worker implements Closeable {
     }
   }
 
-  /** The board's directory, and human-requests.md's when it lives elsewhere. */
+  /** What the board says to watch, and human-requests.md's directory when it is elsewhere. */
   private Watchers watch() throws IOException {
-    Path boardFile = real(config.board());
+    Board.Watched boardFiles = board.watched();
     Path humansFile = real(config.humanRequests());
+    String humansName = humansFile.getFileName().toString();
     Runnable wake = () -> wakeups.offer(Boolean.FALSE);
     Watchers w = new Watchers();
-    if (boardFile.getParent().equals(humansFile.getParent())) {
+    if (boardFiles.dir().equals(humansFile.getParent())) {
       w.add(
           FileWatcher.start(
-              boardFile.getParent(),
-              Set.of(boardFile.getFileName().toString(), humansFile.getFileName().toString()),
+              boardFiles.dir(),
+              name -> boardFiles.names().test(name) || name.equals(humansName),
               wake));
     } else {
-      w.add(
-          FileWatcher.start(
-              boardFile.getParent(), Set.of(boardFile.getFileName().toString()), wake));
-      w.add(
-          FileWatcher.start(
-              humansFile.getParent(), Set.of(humansFile.getFileName().toString()), wake));
+      w.add(FileWatcher.start(boardFiles.dir(), boardFiles.names(), wake));
+      w.add(FileWatcher.start(humansFile.getParent(), Set.of(humansName)::contains, wake));
     }
     return w;
   }
@@ -289,9 +286,10 @@ public final class Worker implements Closeable {
     }
     reported.removeIf(p -> p.startsWith("board: "));
     lastSeen = selection.stamp();
-    for (TaskTooLargeException refused : selection.refused()) {
+    for (RefusedTaskException refused : selection.refused()) {
       reportOnce(refused.getMessage());
     }
+    repairIndex(selection);
     Optional<Task> next = next(selection);
     if (next.isEmpty() || stop.isRequested()) {
       return false;
@@ -299,6 +297,24 @@ public final class Worker implements Closeable {
     runIsolated(next.get(), selection);
     board.lastWritten().ifPresent(s -> lastSeen = s);
     return true;
+  }
+
+  /** Index entries that disagree with their task's file: logged, then rewritten from the file. */
+  private void repairIndex(Board.Selection selection) {
+    if (selection.disagreements().isEmpty()) {
+      return;
+    }
+    Set<String> ids = new java.util.LinkedHashSet<>();
+    for (Board.Disagreement d : selection.disagreements()) {
+      LOG.warn("{}: {}; repairing the index from the file", config.board(), d);
+      ids.add(d.id());
+    }
+    try {
+      board.repairIndex(ids);
+      board.lastWritten().ifPresent(s -> lastSeen = s);
+    } catch (IOException e) {
+      reportOnce("board: the index could not be repaired: " + e.getMessage());
+    }
   }
 
   /** Acts on new answers in human-requests.md; a problem there never stops the board's work. */

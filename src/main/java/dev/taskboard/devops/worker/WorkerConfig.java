@@ -2,6 +2,7 @@ package dev.taskboard.devops.worker;
 
 import dev.taskboard.devops.board.ArrayPath;
 import dev.taskboard.devops.board.Board;
+import dev.taskboard.devops.board.BoardLayout;
 import dev.taskboard.devops.board.TaskFilter;
 import dev.taskboard.devops.trust.AllowedSigners;
 import java.nio.file.Path;
@@ -70,9 +71,12 @@ public record WorkerConfig(
     return b;
   }
 
-  /** {@code human-requests.md} beside the board. */
+  /**
+   * {@code human-requests.md} beside the board, or beside a per-task board's directory ({@code
+   * .plan/human-requests.md} for {@code .plan/tasks/}).
+   */
   static Path defaultHumanRequests(Path board) {
-    return board.toAbsolutePath().resolveSibling("human-requests.md");
+    return BoardLayout.humanRequestsFor(board);
   }
 
   /**
@@ -89,7 +93,7 @@ public record WorkerConfig(
 
   /** The board this configuration names. */
   public Board openBoard() {
-    return new Board(board, arrayPath);
+    return Board.open(board, arrayPath);
   }
 
   /** A builder holding this configuration, to change some of it. */

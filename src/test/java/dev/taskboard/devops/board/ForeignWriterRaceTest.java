@@ -64,13 +64,13 @@ class ForeignWriterRaceTest {
   @TempDir Path logs;
 
   private Path file;
-  private Board board;
+  private SingleFileBoard board;
 
   @BeforeEach
   void board() throws IOException {
     file = dir.resolve("tasks.json");
     Files.writeString(file, BOARD);
-    board = Board.at(file);
+    board = new SingleFileBoard(file, ArrayPath.auto());
   }
 
   @Test
@@ -144,7 +144,7 @@ class ForeignWriterRaceTest {
     command.addAll(List.of(args));
     ForeignWrite foreign = new ForeignWrite(command, file, logs.resolve("foreign.log"));
     board =
-        new Board(
+        new SingleFileBoard(
             file,
             ArrayPath.auto(),
             new Board.Options(

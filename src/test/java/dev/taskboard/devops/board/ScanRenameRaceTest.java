@@ -48,13 +48,13 @@ class ScanRenameRaceTest {
   @TempDir Path dir;
 
   private Path file;
-  private Board board;
+  private SingleFileBoard board;
 
   @BeforeEach
   void board() throws IOException {
     file = dir.resolve("tasks.json");
     Files.writeString(file, BOARD);
-    board = Board.at(file);
+    board = new SingleFileBoard(file, ArrayPath.auto());
   }
 
   /** The foreign writer re-formats the board (pretty-printed by Jackson): a longer version. */
@@ -162,7 +162,7 @@ class ScanRenameRaceTest {
   private OnceRename stage(OnceRename.Write write) throws IOException {
     OnceRename rename = new OnceRename(Set.copyOf(List.of(file, file.toRealPath())), write);
     board =
-        new Board(
+        new SingleFileBoard(
             file,
             ArrayPath.auto(),
             new Board.Options(

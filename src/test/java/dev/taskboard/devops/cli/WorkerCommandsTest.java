@@ -41,7 +41,7 @@ class WorkerCommandsTest {
     JsonNode production = task(board, "TASK-005");
     assertEquals("blocked", production.path("status").asText());
     assertEquals(
-        "Every check of the production gate passed; waiting for stakeholder approval in HITL-001 of human-requests.md.",
+        "Every check of the production gate passed; waiting for stakeholder approval in HITL-001 of .plan/human-requests.md.",
         production.path("result").path("message").asText());
     assertTrue(
         Files.readString(dir.resolve(".plan/human-requests.md"))

@@ -1,0 +1,488 @@
+package dev.taskboard.devops.board;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.files.Channels;
+import dev.taskboard.devops.files.FileStamp;
+import dev.taskboard.devops.files.LockedUpdate;
+import dev.taskboard.devops.files.LockedUpdate.Plan;
+import dev.taskboard.devops.files.TaskMasterLock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A task board kept in one file: selective reads, and surgical changes to the entries the caller
+ * names, each through the locked-update protocol ({@link LockedUpdate}). Bytes outside those
+ * entries are never rewritten. Also the store of each file of a {@link PerTaskBoard} (one task, the
+ * root object) and of its index.
+ */
+public final class SingleFileBoard implements Board {
+  /** How long a write waits for Task Master's lock: its stale age, after which it is taken. */
+  private static final java.time.Duration TASK_MASTER_WAIT = java.time.Duration.ofSeconds(11);
+
+  private final Path file;
+  private final ArrayPath arrayPath;
+  private final Options options;
+  private final boolean lockHeld;
+  private volatile FileStamp lastWritten;
+  private int collisions;
+
+  public SingleFileBoard(Path file, ArrayPath arrayPath, Options options) {
+    this(file, arrayPath, options, false);
+  }
+
+  /**
+   * {@code lockHeld}: the caller already holds the lock that guards this file (a per-task board's
+   * directory lock), so writes do not take the file's own sidecar lock.
+   */
+  SingleFileBoard(Path file, ArrayPath arrayPath, Options options, boolean lockHeld) {
+    this.file = Objects.requireNonNull(file, "file == null");
+    this.arrayPath = Objects.requireNonNull(arrayPath, "arrayPath == null");
+    this.options = Objects.requireNonNull(options, "options == null");
+    this.lockHeld = lockHeld;
+  }
+
+  public SingleFileBoard(Path file, ArrayPath arrayPath) {
+    this(file, arrayPath, Options.DEFAULT);
+  }
+
+  @Override
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Like {@link #read(TaskFilter, Set)}, also selecting the tasks each selected task names ({@code
+   * references}, e.g. its {@code payload.evidence_tasks}) — from the same version, without a second
+   * pass over the board.
+   */
+  @Override
+  public Selection read(
+      TaskFilter filter, Set<String> alsoIds, Function<Task, Collection<String>> references)
+      throws IOException {
+    try (Snapshot s = scan(file, filter, alsoIds)) {
+      Map<Integer, Task> chosen = new HashMap<>();
+      List<RefusedTaskException> refused = new ArrayList<>();
+      for (Slot slot : s.matches) {
+        load(s, slot, chosen, refused);
+      }
+      Set<String> named = new LinkedHashSet<>();
+      chosen.values().forEach(t -> named.addAll(references.apply(t)));
+      for (String id : named) {
+        Optional<Slot> slot = s.slot(id);
+        if (slot.isPresent() && !chosen.containsKey(slot.get().index())) {
+          load(s, slot.get(), chosen, refused);
+        }
+      }
+      List<Task> tasks = new ArrayList<>(chosen.values());
+      tasks.sort((a, b) -> Integer.compare(a.index(), b.index()));
+      Map<String, String> statuses = new HashMap<>();
+      for (Slot slot : s.slots) {
+        if (slot.status() != null) {
+          statuses.put(slot.id(), slot.status());
+        }
+      }
+      return new Selection(tasks, statuses, refused, s.state.withChecksum(FileStamp.NO_CHECKSUM));
+    }
+  }
+
+  private static void load(
+      Snapshot s, Slot slot, Map<Integer, Task> chosen, List<RefusedTaskException> refused)
+      throws IOException {
+    try {
+      chosen.put(slot.index(), s.taskAt(slot));
+    } catch (TaskTooLargeException tooLarge) {
+      refused.add(tooLarge);
+    }
+  }
+
+  /** The attributes of the board on disk now (following symlinks). */
+  @Override
+  public FileStamp stamp() throws IOException {
+    return FileStamp.attributesOf(file);
+  }
+
+  /** The attributes of the version this board object last wrote, if it wrote one. */
+  @Override
+  public Optional<FileStamp> lastWritten() {
+    return Optional.ofNullable(lastWritten);
+  }
+
+  /** The task with this id (ids compare as text). */
+  @Override
+  public Task get(String id) throws IOException {
+    try (Snapshot s = scan(file, null, Set.of(id))) {
+      return s.taskAt(s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id)));
+    }
+  }
+
+  /**
+   * Computes a patch from the task as it is on disk under the lock, and applies it: a
+   * read-modify-write (say, appending to an array field) that no other writer's change can slip
+   * into. Returns the task as written.
+   */
+  @Override
+  public Task update(String id, Function<Task, Patch> compute) throws IOException {
+    return write(
+        null,
+        Set.of(id),
+        s -> {
+          Slot slot = s.slot(id).orElseThrow(() -> new TaskNotFoundException(file, id));
+          return patchEntry(s, slot, compute.apply(s.taskAt(slot)));
+        });
+  }
+
+  /**
+   * Appends {@code task} after the last task, in the board's layout. A task without {@code id} /
+   * {@code task_id} gets the next id of the board's scheme. Returns the task as written.
+   */
+  @Override
+  public Task add(ObjectNode task) throws IOException {
+    if (!arrayPath.definite()) {
+      throw new BoardException(
+          file,
+          "the task array path "
+              + arrayPath
+              + " names every element's array; give --tasks-path one definite array to add to,"
+              + " like $.phases[0].tasks");
+    }
+    return write(null, Set.of(), s -> appendTask(s, task));
+  }
+
+  /**
+   * Appends {@code task} unless a task with the same value at {@code keyPath} (e.g. {@code
+   * payload.followup_key}) is already on the board — checked under the lock, in the same write —
+   * and returns the task that is there now. Makes follow-ups idempotent across retries and
+   * restarts.
+   */
+  @Override
+  public Task addIfAbsent(ObjectNode task, String keyPath) throws IOException {
+    FieldPath key = FieldPath.parse(keyPath);
+    JsonNode wanted = key.in(task);
+    if (!wanted.isValueNode()) {
+      throw new IllegalArgumentException("the new task has no value at " + keyPath);
+    }
+    return write(
+        TaskFilter.parse("[?(@." + keyPath + ")]"),
+        Set.of(),
+        s -> {
+          for (Slot slot : s.matches) {
+            Task existing = s.taskAt(slot);
+            if (key.in(existing.json()).equals(wanted)) {
+              return Plan.keep(existing);
+            }
+          }
+          return appendTask(s, task);
+        });
+  }
+
+  @Override
+  public Watched watched() throws IOException {
+    Path real = file.toAbsolutePath();
+    if (Files.exists(real)) {
+      real = real.toRealPath();
+    }
+    String name = real.getFileName().toString();
+    return new Watched(real.getParent(), name::equals);
+  }
+
+  /** How many times a writer that ignoring the lock replaced the board under this object. */
+  int collisions() {
+    return collisions;
+  }
+
+  private Snapshot scan(Path path, TaskFilter filter, Set<String> ids) throws IOException {
+    return BoardScanner.scan(
+        path, arrayPath, filter, ids, options.hooks()::betweenAttributesAndOpen);
+  }
+
+  private Task write(TaskFilter filter, Set<String> ids, LockedUpdate.Change<Snapshot, Task> change)
+      throws IOException {
+    LockedUpdate.Options how =
+        new LockedUpdate.Options(
+            options.attempts(), options.hooks()::beforeCheck, otherToolsLock());
+    LockedUpdate.Reader<Snapshot> reader =
+        real -> {
+          try {
+            return scan(real, filter, ids);
+          } catch (UnreadableBoardException e) {
+            throw new LockedUpdate.Unreadable(e);
+          }
+        };
+    LockedUpdate.Result<Task> result =
+        lockHeld
+            ? LockedUpdate.runHeld(file, how, reader, change)
+            : LockedUpdate.run(file, how, reader, change);
+    collisions += result.collisions();
+    if (result instanceof LockedUpdate.Result.Written<Task> written) {
+      lastWritten = written.written();
+    }
+    return result.value();
+  }
+
+  /**
+   * Task Master's own lock, on its boards ({@code .taskmaster/tasks/tasks.json}): both tools then
+   * exclude each other. Held only from a read to its rename, well under the 1.5–2.5 s Task Master's
+   * commands wait before they give up.
+   */
+  private LockedUpdate.Guards otherToolsLock() {
+    if (!TaskMasterLock.isTaskMasterBoard(file)) {
+      return LockedUpdate.Guards.NONE;
+    }
+    return real -> {
+      TaskMasterLock held = TaskMasterLock.acquire(file, TASK_MASTER_WAIT, null);
+      return new LockedUpdate.Guard() {
+        @Override
+        public void confirm() throws IOException {
+          held.renew();
+        }
+
+        @Override
+        public void close() throws IOException {
+          held.close();
+        }
+      };
+    };
+  }
+
+  /** The snapshot's bytes with {@code splices} (ascending, not overlapping) applied. */
+  private static LockedUpdate.Content spliced(Snapshot s, List<Splice> splices) {
+    return out -> {
+      long position = 0;
+      for (Splice splice : splices) {
+        Channels.copy(s.channel, position, splice.start() - position, out);
+        Channels.writeFully(out, splice.replacement());
+        position = splice.end();
+      }
+      // The size of the file read, not of its attributes: should a rename have slipped in between
+      // the two, the final check notices the difference anyway.
+      Channels.copy(s.channel, position, s.channel.size() - position, out);
+    };
+  }
+
+  private Plan<Task> patchEntry(Snapshot s, Slot slot, Patch patch) throws IOException {
+    byte[] before = s.entryBytes(slot);
+    JsonNode current = Json.MAPPER.readTree(before);
+    for (Patch.Field expected : patch.expectations()) {
+      JsonNode actual = expected.path().in(current);
+      if (!sameValue(expected.value(), actual)) {
+        throw new ExpectationFailedException(
+            file,
+            slot.id(),
+            expected.path().toString(),
+            Json.compact(expected.value()),
+            actual.isMissingNode() ? "absent" : Json.compact(actual));
+      }
+    }
+    EntryEditor editor = new EntryEditor(before, lineIndentBefore(s, slot.start()));
+    for (Patch.Field set : patch.sets()) {
+      boolean mergesIntoObject = set.merge() && set.path().in(current).isObject();
+      if (!mergesIntoObject) {
+        editor.set(set.path(), set.value());
+      }
+    }
+    byte[] after = editor.bytes();
+    JsonNode written = Json.MAPPER.readTree(after);
+    checkId(s, slot, written);
+    Task task = new Task(slot.id(), slot.index(), slot.line(), slot.column(), written);
+    if (Arrays.equals(before, after)) {
+      return Plan.keep(task);
+    }
+    return Plan.replace(spliced(s, List.of(new Splice(slot.start(), slot.end(), after))), task);
+  }
+
+  private void checkId(Snapshot s, Slot slot, JsonNode written) throws BoardException {
+    JsonNode newId = written.has("id") ? written.get("id") : written.get("task_id");
+    if (newId == null || !(newId.isTextual() || newId.isNumber())) {
+      throw new BoardException(
+          file,
+          "the patch would leave task " + slot.id() + " without an id; keep its id or task_id");
+    }
+    if (!newId.asText().equals(slot.id()) && s.contains(newId.asText())) {
+      throw new BoardException(
+          file,
+          "the patch would give task "
+              + slot.id()
+              + " the id "
+              + newId.asText()
+              + ", which another task has; choose an unused id");
+    }
+  }
+
+  private Plan<Task> appendTask(Snapshot s, ObjectNode given) throws IOException {
+    if (s.arrays.size() != 1) {
+      throw new BoardException(
+          file,
+          "the task array path "
+              + arrayPath
+              + " names "
+              + s.arrays.size()
+              + " arrays; give --tasks-path one definite array to add to, like $.phases[0].tasks");
+    }
+    ObjectNode task = given.deepCopy();
+    String idKey = task.has("id") ? "id" : task.has("task_id") ? "task_id" : null;
+    String id;
+    List<Slot> everySlot = everyArraysSlots(s);
+    Set<String> taken = new java.util.HashSet<>();
+    everySlot.forEach(slot -> taken.add(slot.id()));
+    if (idKey == null) {
+      IdScheme ids = IdScheme.of(everySlot.isEmpty() ? s.slots : everySlot);
+      JsonNode next = ids.next(taken::contains);
+      ObjectNode withId = Json.MAPPER.createObjectNode();
+      withId.set(ids.key(), next);
+      withId.setAll(task);
+      task = withId;
+      id = next.asText();
+    } else {
+      id = task.get(idKey).asText();
+      if (taken.contains(id)) {
+        throw new BoardException(
+            file, "a task with id " + id + " already exists; leave the id out to get the next one");
+      }
+    }
+    Appended appended = s.slots.isEmpty() ? intoEmptyArray(s, task) : afterLastTask(s, task);
+    return Plan.replace(
+        spliced(s, List.of(appended.splice())),
+        new Task(id, s.slots.size(), appended.line(), appended.column(), asReadBack(task)));
+  }
+
+  /**
+   * The tasks of every array a path with indexes could name ({@code $.phases[*].tasks} for {@code
+   * $.phases[1].tasks}), so that a new id is unique on the whole board; the snapshot's own tasks
+   * for any other path. A second pass over the same file: should it change in between, the check
+   * before the rename notices.
+   */
+  private List<Slot> everyArraysSlots(Snapshot s) throws IOException {
+    ArrayPath every = arrayPath.everyIndex();
+    if (every.equals(arrayPath)) {
+      return s.slots;
+    }
+    try (Snapshot all = BoardScanner.scan(s.file, every, null, Set.of())) {
+      return all.slots;
+    }
+  }
+
+  /** The task as a later read of the board will see it (e.g. small numbers as ints). */
+  private static JsonNode asReadBack(JsonNode task) throws IOException {
+    return Json.parse(Json.compact(task));
+  }
+
+  private record Appended(Splice splice, long line, long column) {}
+
+  private Appended afterLastTask(Snapshot s, ObjectNode task) throws IOException {
+    Slot first = s.slots.get(0);
+    Slot last = s.slots.get(s.slots.size() - 1);
+    long arrayOpen = s.arrays.get(0)[0];
+    String indent = lineIndentBefore(s, last.start());
+    byte[] lastEntry = s.entryBytes(last);
+    Style style = Style.of(lastEntry, indent);
+    String gap = new String(s.bytes(arrayOpen + 1, first.start()), StandardCharsets.UTF_8);
+    int newline = gap.lastIndexOf('\n');
+    String separator;
+    if (newline >= 0) {
+      String lineEnding = newline > 0 && gap.charAt(newline - 1) == '\r' ? "\r\n" : "\n";
+      separator = "," + lineEnding + indent;
+    } else if (s.slots.size() > 1) {
+      separator = new String(s.bytes(first.end(), s.slots.get(1).start()), StandardCharsets.UTF_8);
+    } else {
+      separator = ",";
+    }
+    byte[] text = (separator + style.render(task, indent)).getBytes(StandardCharsets.UTF_8);
+    long line =
+        last.line() + newlines(lastEntry) + newlines(separator.getBytes(StandardCharsets.UTF_8));
+    long column = newline >= 0 ? indent.length() + 1 : 0;
+    return new Appended(new Splice(last.end(), last.end(), text), line, column);
+  }
+
+  private Appended intoEmptyArray(Snapshot s, ObjectNode task) throws IOException {
+    long arrayOpen = s.arrays.get(0)[0];
+    long arrayClose = s.arrays.get(0)[1];
+    byte[] head = s.bytes(0, Math.min(s.state.size(), 64 * 1024));
+    Style.Bytes b = new Style.Bytes(head);
+    String own = lineIndentBefore(s, arrayOpen);
+    String unit = firstIndent(head).orElse("  ");
+    boolean multiLine = b.indexOf((byte) '\n', 0) >= 0;
+    Style style =
+        new Style(
+            multiLine, b.firstLineEnding(), unit, multiLine ? ": " : ":", ",", Style.Escapes.NONE);
+    String inner = own + unit;
+    String lineEnding = style.lineEnding();
+    String text =
+        multiLine
+            ? "[" + lineEnding + inner + style.render(task, inner) + lineEnding + own + "]"
+            : "[" + style.render(task, "") + "]";
+    long line =
+        arrayOpen < head.length
+            ? 1 + newlines(Arrays.copyOf(head, (int) arrayOpen)) + (multiLine ? 1 : 0)
+            : 0;
+    return new Appended(
+        new Splice(arrayOpen, arrayClose + 1, text.getBytes(StandardCharsets.UTF_8)),
+        line,
+        inner.length() + 1);
+  }
+
+  private static long newlines(byte[] bytes) {
+    long n = 0;
+    for (byte x : bytes) {
+      if (x == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The indent of the first indented line, if any. */
+  private static Optional<String> firstIndent(byte[] head) {
+    String text = new String(head, StandardCharsets.UTF_8);
+    for (String line : text.split("\r?\n")) {
+      int i = 0;
+      while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+        i++;
+      }
+      if (i > 0 && i < line.length()) {
+        return Optional.of(line.substring(0, i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Leading whitespace of the line {@code offset} is on, or "" when code precedes it there. */
+  private static String lineIndentBefore(Snapshot s, long offset) throws IOException {
+    long from = Math.max(0, offset - 512);
+    String before = new String(s.bytes(from, offset), StandardCharsets.UTF_8);
+    int newline = before.lastIndexOf('\n');
+    String tail = newline >= 0 ? before.substring(newline + 1) : from == 0 ? before : "";
+    return tail.isBlank() ? tail.replace("\uFEFF", "") : lineIndentOf(tail);
+  }
+
+  private static String lineIndentOf(String line) {
+    int i = 0;
+    while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+      i++;
+    }
+    return line.substring(0, i);
+  }
+
+  private static boolean sameValue(JsonNode expected, JsonNode actual) {
+    if (expected.isNull() && (actual.isMissingNode() || actual.isNull())) {
+      return true;
+    }
+    if (expected.isNumber() && actual.isNumber()) {
+      return expected.decimalValue().compareTo(actual.decimalValue()) == 0;
+    }
+    return expected.equals(actual);
+  }
+}
