@@ -277,12 +277,17 @@ public final class Worker implements Closeable {
       selection =
           board.read(
               GateStep.withEvidence(config.filter()), journal.knownIds(), GateStep::namedEvidence);
-    } catch (BoardException e) {
+    } catch (IOException e) {
       if (once) {
         throw e; // run --once exits 2 on a board it cannot read
       }
-      reportOnce(e.getMessage());
-      return false; // never act on a board that does not parse; the next change wakes us
+      // A board that does not parse, changed under the read, or cannot be opened right now: the
+      // daemon never acts on it and never stops for it; the next change (or rescan) looks again.
+      reportOnce(
+          e instanceof BoardException
+              ? e.getMessage()
+              : config.board() + ": cannot be read now (" + e + "); the worker looks again");
+      return false;
     }
     reported.removeIf(p -> p.startsWith("board: "));
     lastSeen = selection.stamp();
