@@ -33,7 +33,14 @@ import picocli.CommandLine.Spec;
       BoardCommand.PatchTask.class,
       BoardCommand.Add.class
     })
-final class BoardCommand {
+final class BoardCommand implements Callable<Integer> {
+  @Spec CommandSpec boardSpec;
+
+  /** {@code board} alone: which subcommands there are. */
+  @Override
+  public Integer call() {
+    return Main.missingCommand(boardSpec);
+  }
 
   /** Options every board command takes. */
   static final class BoardOptions {
