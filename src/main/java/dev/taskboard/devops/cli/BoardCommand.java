@@ -174,7 +174,10 @@ final class BoardCommand implements Callable<Integer> {
   @Command(
       name = "add",
       description =
-          "Append a task in the board's style; prints its id (the next in the board's scheme when the object has none).")
+          "Append a task in the board's style; prints its id (the next in the board's scheme when the"
+              + " object has none). Fills status pending, created_at and updated_at (now, UTC) when"
+              + " absent and says so on stderr; warns of an agent, status or type that is almost one"
+              + " the worker takes.")
   static final class Add implements Callable<Integer> {
     @Mixin BoardOptions options;
     @Spec CommandSpec spec;
@@ -184,7 +187,19 @@ final class BoardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      Task added = options.open(Main.env(spec)).add(object(json, "--json"));
+      ObjectNode task = object(json, "--json");
+      java.util.List<String> filled = NewTask.complete(task, Main.clock(spec));
+      Task added = options.open(Main.env(spec)).add(task);
+      PrintWriter err = spec.commandLine().getErr();
+      if (!filled.isEmpty()) {
+        err.println(
+            "devops-worker: "
+                + added.id()
+                + ": filled what --json lacked: "
+                + String.join(", ", filled));
+      }
+      NewTask.warnings(task).forEach(w -> err.println("devops-worker: warning: " + w));
+      err.flush();
       PrintWriter out = spec.commandLine().getOut();
       out.println(added.id());
       out.flush();
