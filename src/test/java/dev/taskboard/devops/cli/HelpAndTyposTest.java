@@ -89,7 +89,8 @@ class HelpAndTyposTest {
             + " 'devops-worker board get --help')",
         "status --stat-dir x|unknown option '--stat-dir'; did you mean --state-dir? (see"
             + " 'devops-worker status --help')",
-        "board|give a command: list, get, patch, add (see 'devops-worker board" + " --help')",
+        "board|give a command: list, get, patch, add, requeue (see 'devops-worker board"
+            + " --help')",
       })
   void typo_oneLineExit2WithTheNearestName(String args, String expected) {
     Run run = run(args.split(" "));
