@@ -64,13 +64,18 @@ public final class NearMisses {
     return Optional.empty();
   }
 
-  /** The status {@code value} was probably meant to be, when it is not exactly one. */
+  /**
+   * The status the worker acts on (pending, done, deployed) that {@code value} was probably meant
+   * to be, when it is not exactly a known status.
+   */
   public static Optional<String> status(String value) {
     if (value == null || value.isEmpty() || TaskStatus.of(value).isPresent()) {
       return Optional.empty();
     }
     String v = normal(value);
-    for (TaskStatus status : TaskStatus.values()) {
+    // Only the statuses the worker acts on: what it takes and what dependencies wait for. Other
+    // boards' own statuses (Task Master's in-progress, say) are not typos.
+    for (TaskStatus status : List.of(TaskStatus.PENDING, TaskStatus.DONE, TaskStatus.DEPLOYED)) {
       String s = normal(status.wireName());
       if (v.equals(s) || NearMiss.distance(v, s) <= 1) {
         return Optional.of(status.wireName());

@@ -40,6 +40,11 @@ public final class Validator {
     RunbookCheck.Result checked = RunbookCheck.check(runbook);
     findings.addAll(checked.findings());
     checked.runbook().ifPresent(r -> findings.addAll(BoardCheck.sections(board, read.tasks(), r)));
+    findings.addAll(
+        BoardCheck.nearMisses(
+            board,
+            read.tasks(),
+            checked.runbook().map(BoardCheck::runbookTypes).orElse(List.of())));
     findings.addAll(HumanRequestsCheck.check(humanRequests));
     findings.sort(Finding.ORDER);
     return List.copyOf(findings);
