@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
  * the entry's Human Response. The worker verifies it against the operator's allowed signers.
  */
 abstract class DecideCommand implements Callable<Integer> {
-  @Mixin WorkerOptions options;
+  @Mixin BoardCommand.BoardOptions board;
+  @Mixin WorkerOptions.StateDir stateDir;
+  @Mixin WorkerOptions.HumanRequests humanRequests;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "HITL-ID", description = "The request, e.g. HITL-007.")
@@ -62,7 +64,8 @@ abstract class DecideCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     Map<String, String> env = Main.env(spec);
-    WorkerConfig config = options.config(env);
+    WorkerConfig config =
+        WorkerOptions.builder(env, board).stateDir(stateDir).humanRequests(humanRequests).config();
     HumanDecisions.OpenRequest request = HumanDecisions.open(config, id);
     if (decision() == Decision.RETRY && !request.takesRetry()) {
       throw new IllegalArgumentException(
