@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Watch the board and run the DevOps tasks on it, one at a time, until stopped.")
 final class RunCommand implements Callable<Integer> {
-  @Mixin WorkerOptions.All options;
+  @Mixin WorkerOptions options;
   @Spec CommandSpec spec;
 
   @Option(

@@ -15,11 +15,34 @@ import picocli.CommandLine.Option;
 
 /**
  * The worker's options in parts, so each command declares only those that act there: {@code run}
- * takes {@link All}, {@code report} only the board and the state dir. A part a command lacks takes
- * its default (the environment's, else the one beside the board).
+ * takes them all (this class as a mixin), {@code report} only the board and the state dir ({@link
+ * #builder(Map, BoardCommand.BoardOptions)} with those parts). A part a command lacks takes its
+ * default (the environment's, else the one beside the board).
  */
 final class WorkerOptions {
-  private WorkerOptions() {}
+  @Mixin BoardCommand.BoardOptions board;
+  @Mixin Runbook runbook;
+  @Mixin RunbookFiles runbookFiles;
+  @Mixin Filter filter;
+  @Mixin StateDir stateDir;
+  @Mixin HumanRequests humanRequests;
+  @Mixin Rescan rescan;
+
+  WorkerConfig config(Map<String, String> env) {
+    return builder(env).build();
+  }
+
+  /** The configuration these options and {@code env} give, to add a command's own options to. */
+  WorkerConfig.Builder builder(Map<String, String> env) {
+    return WorkerOptions.builder(env, board)
+        .runbook(runbook)
+        .runbookFiles(runbookFiles)
+        .filter(filter)
+        .stateDir(stateDir)
+        .humanRequests(humanRequests)
+        .rescan(rescan)
+        .builder();
+  }
 
   /** {@code --runbook}. */
   static final class Runbook {
@@ -93,29 +116,6 @@ final class WorkerOptions {
         description = "Safety rescan period even without file events (default: ${DEFAULT-VALUE}).",
         defaultValue = "30")
     long seconds;
-  }
-
-  /** Every part: the options of {@code run}. */
-  static final class All {
-    @Mixin BoardCommand.BoardOptions board;
-    @Mixin Runbook runbook;
-    @Mixin RunbookFiles runbookFiles;
-    @Mixin Filter filter;
-    @Mixin StateDir stateDir;
-    @Mixin HumanRequests humanRequests;
-    @Mixin Rescan rescan;
-
-    /** The configuration these options and {@code env} give, to add a command's own options to. */
-    WorkerConfig.Builder builder(Map<String, String> env) {
-      return WorkerOptions.builder(env, board)
-          .runbook(runbook)
-          .runbookFiles(runbookFiles)
-          .filter(filter)
-          .stateDir(stateDir)
-          .humanRequests(humanRequests)
-          .rescan(rescan)
-          .builder();
-    }
   }
 
   /** A configuration from the board options and whichever parts a command has. */
