@@ -9,6 +9,8 @@ import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskFilter;
+import dev.taskboard.devops.task.Stamp;
+import dev.taskboard.devops.worker.Requeue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,9 +33,17 @@ import picocli.CommandLine.Spec;
       BoardCommand.List.class,
       BoardCommand.Get.class,
       BoardCommand.PatchTask.class,
-      BoardCommand.Add.class
+      BoardCommand.Add.class,
+      BoardCommand.RequeueTask.class
     })
-final class BoardCommand {
+final class BoardCommand implements Callable<Integer> {
+  @Spec CommandSpec boardSpec;
+
+  /** {@code board} alone: which subcommands there are. */
+  @Override
+  public Integer call() {
+    return Main.missingCommand(boardSpec);
+  }
 
   /** Options every board command takes. */
   static final class BoardOptions {
@@ -153,7 +163,80 @@ final class BoardCommand {
         throw new IllegalArgumentException(
             "nothing to change: give --set KEY=VALUE or --json OBJECT");
       }
-      print(spec, options.open(Main.env(spec)).patch(id, patch).json());
+      Board board = options.open(Main.env(spec));
+      Task written;
+      if (sets(patch, "status") && !sets(patch, "updated_at")) {
+        // The worker takes a status change without a newer updated_at for a stale copy of the
+        // board and restores its own; a status set by hand is meant.
+        Patch withoutStamp = patch;
+        java.time.Instant now = Main.clock(spec).instant();
+        written =
+            board.update(
+                id,
+                t ->
+                    withoutStamp.set(
+                        "updated_at",
+                        Json.MAPPER
+                            .getNodeFactory()
+                            .textNode(Stamp.of(Requeue.newerThan(t.text("updated_at"), now)))));
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(
+            "devops-worker: "
+                + written.id()
+                + ": stamped updated_at "
+                + written.text("updated_at")
+                + " with the new status, so the worker takes the change as meant");
+        err.flush();
+      } else {
+        written = board.patch(id, patch);
+      }
+      print(spec, written.json());
+      return ExitCode.OK;
+    }
+
+    private static boolean sets(Patch patch, String field) {
+      return patch.sets().stream().anyMatch(f -> f.path().names().equals(java.util.List.of(field)));
+    }
+  }
+
+  @Command(
+      name = "requeue",
+      description =
+          "Put one of the worker's done, deployed, failed or blocked tasks back to pending, with a"
+              + " newer updated_at (so the worker runs it again) and the request in"
+              + " requeue_requests. Exit 0 re-queued, 1 no such task, 2 not re-queueable, 3 the"
+              + " task changed meanwhile.")
+  static final class RequeueTask implements Callable<Integer> {
+    @Mixin BoardOptions options;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Option(
+        names = "--reason",
+        paramLabel = "TEXT",
+        defaultValue = "",
+        description = "Why it should run again (one line), kept in requeue_requests.")
+    String reason;
+
+    @Override
+    public Integer call() throws IOException {
+      if (reason.length() > Requeue.MAX_REASON
+          || reason.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException(
+            "--reason takes one line of at most " + Requeue.MAX_REASON + " characters");
+      }
+      Task written = Requeue.of(options.open(Main.env(spec)), id, "cli", reason, Main.clock(spec));
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "devops-worker: "
+              + written.id()
+              + " is pending again (updated_at "
+              + written.text("updated_at")
+              + "); the worker runs it as a new request");
+      err.flush();
+      print(spec, written.json());
       return ExitCode.OK;
     }
   }
@@ -161,7 +244,10 @@ final class BoardCommand {
   @Command(
       name = "add",
       description =
-          "Append a task in the board's style; prints its id (the next in the board's scheme when the object has none).")
+          "Append a task in the board's style; prints its id (the next in the board's scheme when the"
+              + " object has none). Fills status pending, created_at and updated_at (now, UTC) when"
+              + " absent and says so on stderr; warns of an agent, status or type that is almost one"
+              + " the worker takes.")
   static final class Add implements Callable<Integer> {
     @Mixin BoardOptions options;
     @Spec CommandSpec spec;
@@ -171,7 +257,19 @@ final class BoardCommand {
 
     @Override
     public Integer call() throws IOException {
-      Task added = options.open(Main.env(spec)).add(object(json, "--json"));
+      ObjectNode task = object(json, "--json");
+      java.util.List<String> filled = NewTask.complete(task, Main.clock(spec));
+      Task added = options.open(Main.env(spec)).add(task);
+      PrintWriter err = spec.commandLine().getErr();
+      if (!filled.isEmpty()) {
+        err.println(
+            "devops-worker: "
+                + added.id()
+                + ": filled what --json lacked: "
+                + String.join(", ", filled));
+      }
+      NewTask.warnings(task).forEach(w -> err.println("devops-worker: warning: " + w));
+      err.flush();
       PrintWriter out = spec.commandLine().getOut();
       out.println(added.id());
       out.flush();

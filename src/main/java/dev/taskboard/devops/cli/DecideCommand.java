@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
  * the entry's Human Response. The worker verifies it against the operator's allowed signers.
  */
 abstract class DecideCommand implements Callable<Integer> {
-  @Mixin WorkerOptions options;
+  @Mixin BoardCommand.BoardOptions board;
+  @Mixin WorkerOptions.StateDir stateDir;
+  @Mixin WorkerOptions.HumanRequests humanRequests;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "HITL-ID", description = "The request, e.g. HITL-007.")
@@ -62,7 +64,8 @@ abstract class DecideCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     Map<String, String> env = Main.env(spec);
-    WorkerConfig config = options.config(env);
+    WorkerConfig config =
+        WorkerOptions.builder(env, board).stateDir(stateDir).humanRequests(humanRequests).config();
     HumanDecisions.OpenRequest request = HumanDecisions.open(config, id);
     if (decision() == Decision.RETRY && !request.takesRetry()) {
       throw new IllegalArgumentException(
@@ -158,7 +161,11 @@ abstract class DecideCommand implements Callable<Integer> {
               + " in human-requests.md because the runbook changed since a signer last trusted"
               + " it. Review the change first.")
   static final class TrustRunbook implements Callable<Integer> {
-    @Mixin WorkerOptions options;
+    @Mixin BoardCommand.BoardOptions board;
+    @Mixin WorkerOptions.Runbook runbook;
+    @Mixin WorkerOptions.RunbookFiles runbookFiles;
+    @Mixin WorkerOptions.StateDir stateDir;
+    @Mixin WorkerOptions.HumanRequests humanRequests;
     @Spec CommandSpec spec;
 
     @Option(
@@ -184,7 +191,13 @@ abstract class DecideCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
       Map<String, String> env = Main.env(spec);
-      WorkerConfig config = options.config(env);
+      WorkerConfig config =
+          WorkerOptions.builder(env, board)
+              .runbook(runbook)
+              .runbookFiles(runbookFiles)
+              .stateDir(stateDir)
+              .humanRequests(humanRequests)
+              .config();
       HumanDecisions.OpenRequest request = HumanDecisions.openRunbook(config);
       sign(spec, env, config, request, Decision.APPROVE, key, comment, expires);
       return ExitCode.OK;

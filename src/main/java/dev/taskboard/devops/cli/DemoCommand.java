@@ -18,7 +18,6 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +55,9 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    if (dir != null) {
+      refuseExisting(dir);
+    }
     Path project = dir != null ? dir : Files.createTempDirectory("devops-worker-demo-");
     copyExamples(project);
     Path boardFile = project.resolve(".plan/tasks.json");
@@ -71,10 +74,39 @@ final class DemoCommand implements Callable<Integer> {
             + project.relativize(boardFile)
             + " (its log follows on stderr)…");
     out.flush();
+    Services services = new Services(config.stateDir(), out);
+    AtomicReference<Worker> running = new AtomicReference<>();
+    PrintWriter err = spec.commandLine().getErr();
+    // Ctrl-C: stop the worker (its running step gets its grace), then every service it started.
+    Thread hook =
+        new Thread(
+            () -> {
+              Worker w = running.get();
+              if (w != null) {
+                w.stop();
+                err.println(
+                    "devops-worker: demo stopping" + w.stopping().map(m -> ", " + m).orElse(""));
+                err.flush();
+                try {
+                  w.awaitFinished(w.stopBound().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              services.stop();
+            },
+            "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try (Worker worker = Worker.open(config)) {
+      running.set(worker);
       worker.run(true);
     } finally {
-      stopServices(config.stateDir(), out);
+      services.stop();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs: it waits for the stop above, which holds the lock it needs
+      }
     }
     out.println();
     out.println("what happened:");
@@ -135,13 +167,18 @@ final class DemoCommand implements Callable<Integer> {
             + project
             + " && java -jar "
             + jarPath()
-            + " run --board .plan/tasks.json --runbook deployment.md");
+            + " run --board .plan/tasks.json --runbook deployment.md --state-dir .devops-worker");
     out.println(
         "and in .plan/human-requests.md replace the line under **Human Response** of "
             + approval.id()
             + " with: approve");
     out.println(
         "(or reject). The worker reads the answer back at once and deploys (or fails) the task.");
+    out.println(
+        "The services it deploys keep running after you stop it (as deployed services should);"
+            + " stop them with: kill $(cat "
+            + project.resolve(".devops-worker")
+            + "/environments/*/greeter.pid)");
   }
 
   private static String jarPath() {
@@ -162,8 +199,54 @@ final class DemoCommand implements Callable<Integer> {
     return out;
   }
 
+  /** Where each example goes in the project: the board under .plan/, the rest as shipped. */
+  private static final String BOARD_EXAMPLE = "tasks.json.example";
+
+  private static final String BOARD = ".plan/tasks.json";
+
+  /** Files and directories the demo writes besides the examples: it would change them. */
+  private static final List<String> ALSO_WRITTEN =
+      List.of(".plan/human-requests.md", ".devops-worker");
+
+  /**
+   * Exit 2 before anything is copied when a file the demo would write already exists in {@code
+   * project}: the demo never replaces or changes a file of yours.
+   */
+  static void refuseExisting(Path project) throws IOException {
+    List<String> targets = new ArrayList<>();
+    withExamples(root -> targets.addAll(targets(root).values()));
+    targets.addAll(ALSO_WRITTEN);
+    for (String t : targets) {
+      Path target = project.resolve(t);
+      if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new IllegalArgumentException(
+            "demo: "
+                + target
+                + " already exists; the demo never replaces a file: give it a new or empty"
+                + " directory, or none for a temporary one (nothing was copied)");
+      }
+    }
+  }
+
   /** Copies the examples packed in the jar (or in target/classes) under {@code demo/}. */
   static void copyExamples(Path project) throws IOException {
+    withExamples(
+        root -> {
+          for (Map.Entry<Path, String> e : targets(root).entrySet()) {
+            Path target = project.resolve(e.getValue());
+            Files.createDirectories(target.getParent());
+            try (InputStream in = Files.newInputStream(e.getKey())) {
+              Files.copy(in, target); // fails on an existing file: never replaces one
+            }
+          }
+        });
+  }
+
+  private interface ExamplesAction {
+    void accept(Path root) throws IOException;
+  }
+
+  private static void withExamples(ExamplesAction action) throws IOException {
     URL root = DemoCommand.class.getResource("/demo");
     if (root == null) {
       throw new IOException(
@@ -173,31 +256,28 @@ final class DemoCommand implements Callable<Integer> {
       URI uri = root.toURI();
       if (uri.getScheme().equals("jar")) {
         try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-          copyTree(jar.getPath("/demo"), project);
+          action.accept(jar.getPath("/demo"));
         }
       } else {
-        copyTree(Path.of(uri), project);
+        action.accept(Path.of(uri));
       }
     } catch (URISyntaxException e) {
       throw new IOException("cannot locate the examples: " + root, e);
     }
-    Path board = project.resolve(".plan/tasks.json");
-    Files.createDirectories(board.getParent());
-    Files.move(project.resolve("tasks.json.example"), board, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  /** Each example file and where it goes in the project, in a stable order. */
+  private static Map<Path, String> targets(Path from) throws IOException {
     List<Path> files;
     try (Stream<Path> all = Files.walk(from)) {
-      files = all.filter(Files::isRegularFile).toList();
+      files = all.filter(Files::isRegularFile).sorted().toList();
     }
+    Map<Path, String> out = new LinkedHashMap<>();
     for (Path f : files) {
-      Path target = to.resolve(from.relativize(f).toString());
-      Files.createDirectories(target.getParent());
-      try (InputStream in = Files.newInputStream(f)) {
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      String relative = from.relativize(f).toString();
+      out.put(f, relative.equals(BOARD_EXAMPLE) ? BOARD : relative);
     }
+    return out;
   }
 
   /** Waits for a stopped service to be gone (SIGTERM, then SIGKILL after 10 s). */
@@ -213,6 +293,35 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The services the demo's runbook started: it writes a pid file per service under the demo's
+   * state dir. Stopped once, whoever asks first (the end of the demo or Ctrl-C); a second caller
+   * waits for the first to finish.
+   */
+  static final class Services {
+    private final Path stateDir;
+    private final PrintWriter out;
+    private boolean stopped;
+
+    Services(Path stateDir, PrintWriter out) {
+      this.stateDir = stateDir;
+      this.out = out;
+    }
+
+    synchronized void stop() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      try {
+        stopServices(stateDir, out);
+      } catch (IOException e) {
+        out.println("could not stop every demo service: " + e.getMessage());
+      }
+      out.flush();
+    }
+  }
+
   /** The example runbook writes a pid file per service it starts; the demo stops them all. */
   private static void stopServices(Path stateDir, PrintWriter out) throws IOException {
     if (!Files.isDirectory(stateDir)) {
@@ -224,7 +333,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     for (Path pidFile : pidFiles) {
       String text = Files.readString(pidFile).strip();
-      if (!text.matches("\\d+")) {
+      if (!text.matches("\\d{1,10}")) {
         continue;
       }
       ProcessHandle.of(Long.parseLong(text))

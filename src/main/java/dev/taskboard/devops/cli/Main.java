@@ -8,9 +8,14 @@ import dev.taskboard.devops.worker.WorkerFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The command line: parses arguments, wires the parts, chooses the exit code. */
 @Command(
@@ -33,12 +38,37 @@ import picocli.CommandLine.Command;
       DecideCommand.TrustRunbook.class,
       McpCommand.class
     })
-public final class Main {
+public final class Main implements Callable<Integer> {
   /** The environment the commands read (HOME, XDG_*, DEVOPS_WORKER_*): injected for tests. */
   private final Map<String, String> env;
 
-  private Main(Map<String, String> env) {
+  /** The time commands stamp on what they write: injected for tests. */
+  private final Clock clock;
+
+  @Spec CommandSpec spec;
+
+  private Main(Map<String, String> env, Clock clock) {
     this.env = Map.copyOf(env);
+    this.clock = clock;
+  }
+
+  /** {@code devops-worker} alone: which commands there are. */
+  @Override
+  public Integer call() {
+    return missingCommand(spec);
+  }
+
+  /** A command that only groups subcommands, run without one: one line naming them, exit 2. */
+  static int missingCommand(CommandSpec spec) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
+        "devops-worker: give a command: "
+            + String.join(", ", spec.subcommands().keySet())
+            + " (see '"
+            + spec.qualifiedName()
+            + " --help')");
+    err.flush();
+    return ExitCode.BAD_INPUT;
   }
 
   public static void main(String[] args) {
@@ -57,23 +87,39 @@ public final class Main {
 
   /** Runs one command line with the environment {@code env} instead of the process's. */
   public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
-    return commandLine(env).setOut(out).setErr(err).execute(args);
+    return run(out, err, env, Clock.systemUTC(), args);
+  }
+
+  /** Runs one command line with {@code env} and {@code clock} instead of the process's. */
+  public static int run(
+      PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock, String... args) {
+    return commandLine(env, clock).setOut(out).setErr(err).execute(args);
   }
 
   /** The environment of the command line {@code spec} belongs to. */
-  static Map<String, String> env(CommandLine.Model.CommandSpec spec) {
+  static Map<String, String> env(CommandSpec spec) {
     return ((Main) spec.root().userObject()).env;
   }
 
+  /** The clock of the command line {@code spec} belongs to. */
+  static Clock clock(CommandSpec spec) {
+    return ((Main) spec.root().userObject()).clock;
+  }
+
   static CommandLine commandLine(Map<String, String> env) {
-    CommandLine cl = new CommandLine(new Main(env));
+    return commandLine(env, Clock.systemUTC());
+  }
+
+  static CommandLine commandLine(Map<String, String> env, Clock clock) {
+    CommandLine cl = new CommandLine(new Main(env, clock));
+    everyCommand(cl, Main::withStandardOptions);
     cl.setExecutionExceptionHandler(Main::exitCodeOf);
     cl.setParameterExceptionHandler(
         (e, args) -> {
           PrintWriter err = e.getCommandLine().getErr();
           err.println(
               "devops-worker: "
-                  + e.getMessage()
+                  + Typos.explain(e)
                   + " (see '"
                   + e.getCommandLine().getCommandSpec().qualifiedName()
                   + " --help')");
@@ -81,6 +127,21 @@ public final class Main {
           return ExitCode.BAD_INPUT;
         });
     return cl;
+  }
+
+  /** {@code action} on {@code cl} and each of its subcommands, depth first. */
+  static void everyCommand(CommandLine cl, Consumer<CommandLine> action) {
+    action.accept(cl);
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      everyCommand(sub, action);
+    }
+  }
+
+  /** --help, -h, --version and -V on every command, and the one version they print. */
+  private static void withStandardOptions(CommandLine cl) {
+    CommandSpec spec = cl.getCommandSpec();
+    spec.mixinStandardHelpOptions(true);
+    spec.versionProvider(new Version());
   }
 
   private static int exitCodeOf(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -22,7 +22,12 @@ import picocli.CommandLine.Spec;
             + " list_tasks, plan_task, requeue_task. It never approves, rejects or waives anything."
             + " stdout carries JSON-RPC only; logs go to stderr. Ends when stdin ends.")
 final class McpCommand implements Callable<Integer> {
-  @Mixin WorkerOptions options;
+  @Mixin BoardCommand.BoardOptions board;
+  @Mixin WorkerOptions.Runbook runbook;
+  @Mixin WorkerOptions.RunbookFiles runbookFiles;
+  @Mixin WorkerOptions.Filter filter;
+  @Mixin WorkerOptions.StateDir stateDir;
+  @Mixin WorkerOptions.HumanRequests humanRequests;
   @Spec CommandSpec spec;
 
   @Override
@@ -36,7 +41,13 @@ final class McpCommand implements Callable<Integer> {
     try (OutputStream protocol =
         new BufferedOutputStream(new FileOutputStream(FileDescriptor.out))) {
       AgentServer.serve(
-          options.config(Main.env(spec)),
+          WorkerOptions.builder(Main.env(spec), board)
+              .runbook(runbook)
+              .runbookFiles(runbookFiles)
+              .filter(filter)
+              .stateDir(stateDir)
+              .humanRequests(humanRequests)
+              .config(),
           version(),
           new FileInputStream(FileDescriptor.in),
           protocol);

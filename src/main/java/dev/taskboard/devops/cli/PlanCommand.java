@@ -17,7 +17,11 @@ import picocli.CommandLine.Spec;
     description =
         "Dry run: the runbook section, each step with its interpreter, settings and environment, and the rollback that would follow. Nothing is executed.")
 final class PlanCommand implements Callable<Integer> {
-  @Mixin WorkerOptions options;
+  @Mixin BoardCommand.BoardOptions board;
+  @Mixin WorkerOptions.Runbook runbook;
+  @Mixin WorkerOptions.RunbookFiles runbookFiles;
+  @Mixin WorkerOptions.Filter filter;
+  @Mixin WorkerOptions.StateDir stateDir;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "TASK_ID")
@@ -26,7 +30,15 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    out.print(Plan.describe(options.config(Main.env(spec)), id));
+    out.print(
+        Plan.describe(
+            WorkerOptions.builder(Main.env(spec), board)
+                .runbook(runbook)
+                .runbookFiles(runbookFiles)
+                .filter(filter)
+                .stateDir(stateDir)
+                .config(),
+            id));
     out.flush();
     return ExitCode.OK;
   }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         "Deployment history and DORA figures per environment (deployment frequency, lead time,"
             + " change failure rate, time to restore), from the worker's journal and the board.")
 final class ReportCommand implements Callable<Integer> {
-  @Mixin WorkerOptions options;
+  @Mixin BoardCommand.BoardOptions board;
+  @Mixin WorkerOptions.StateDir stateDir;
   @Spec CommandSpec spec;
 
   @Option(
@@ -55,7 +56,7 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Optional<Instant> from =
         since == null ? Optional.empty() : Optional.of(DeploymentReport.parseSince(since));
-    WorkerConfig config = options.config(Main.env(spec));
+    WorkerConfig config = WorkerOptions.builder(Main.env(spec), board).stateDir(stateDir).config();
     Board board = config.openBoard();
     DeploymentReport report =
         DeploymentReport.load(

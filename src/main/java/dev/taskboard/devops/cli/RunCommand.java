@@ -62,7 +62,11 @@ final class RunCommand implements Callable<Integer> {
       config.notifyCommand(notify);
     }
     config.signers(AllowedSigners.resolve(signers, Main.env(spec)));
-    try (Worker worker = Worker.open(config.build())) {
+    WorkerConfig built = config.build();
+    try (Worker worker = Worker.open(built)) {
+      Banner.of(built, new Main.Version().getVersion()[0].replaceFirst("^devops-worker ", ""))
+          .forEach(err::println);
+      err.flush();
       Thread hook =
           new Thread(
               () -> {

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
     description =
         "Whether a worker runs on the board, and its tasks: id, type, status, attempts, last message, log.")
 final class StatusCommand implements Callable<Integer> {
-  @Mixin WorkerOptions options;
+  @Mixin BoardCommand.BoardOptions board;
+  @Mixin WorkerOptions.Filter filter;
+  @Mixin WorkerOptions.StateDir stateDir;
   @Spec CommandSpec spec;
 
   @Option(names = "--json", description = "One JSON object instead of text.")
@@ -27,7 +29,12 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ObjectNode status = StatusReport.of(options.config(Main.env(spec)));
+    ObjectNode status =
+        StatusReport.of(
+            WorkerOptions.builder(Main.env(spec), board)
+                .filter(filter)
+                .stateDir(stateDir)
+                .config());
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? Json.compact(status) + "\n" : StatusReport.text(status));
     out.flush();

@@ -88,12 +88,10 @@ final class ValidateCommand implements Callable<Integer> {
 
   /** The files exactly as {@code run} resolves them. */
   private WorkerConfig config() {
-    WorkerOptions options = new WorkerOptions();
-    options.board = board;
-    options.runbook = runbook;
-    options.humanRequests = humanRequests;
-    options.rescanSeconds = WorkerConfig.DEFAULT_RESCAN.toSeconds();
-    return options.config(Main.env(spec));
+    return WorkerOptions.builder(Main.env(spec), board)
+        .runbook(WorkerOptions.Runbook.of(runbook))
+        .humanRequests(WorkerOptions.HumanRequests.of(humanRequests))
+        .config();
   }
 
   /**

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.Json;
-import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskFilter;
 import dev.taskboard.devops.board.TaskNotFoundException;
@@ -17,11 +16,11 @@ import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.task.TaskType;
 import dev.taskboard.devops.worker.HumanQuestion;
 import dev.taskboard.devops.worker.Plan;
+import dev.taskboard.devops.worker.Requeue;
 import dev.taskboard.devops.worker.WorkerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -220,12 +219,13 @@ final class Toolbox {
     String id = args.id("id");
     String reason =
         args.line("reason", Args.MAX_REASON, "why it should run again", "say it in one line");
-    Instant now = config.clock().instant();
     Task written;
     try {
-      written = board.update(id, task -> requeue(task, reason, now));
+      written = Requeue.of(board, id, VIA, reason, config.clock());
     } catch (TaskNotFoundException e) {
       throw notOnBoard("id", id);
+    } catch (Requeue.RefusedException e) {
+      throw new ToolError("id: " + e.getMessage());
     }
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("id", written.id());
@@ -233,68 +233,6 @@ final class Toolbox {
     out.put("updated_at", written.text("updated_at"));
     out.put("message", "re-queued: the worker runs it again; follow it with task_status");
     return Json.compact(out);
-  }
-
-  private static Patch requeue(Task task, String reason, Instant now) {
-    String status = task.text("status");
-    if (!isWorkers(task)) {
-      throw new ToolError(
-          "id: task "
-              + task.id()
-              + " is not the worker's (agent "
-              + Args.quoted(task.text("agent"))
-              + ", type "
-              + Args.quoted(task.text("type"))
-              + "); re-queue only DevOps-Engineer tasks of the types the worker runs");
-    }
-    Optional<TaskStatus> known = TaskStatus.of(status);
-    boolean ended =
-        known
-            .map(s -> s.finished() || s == TaskStatus.FAILED || s == TaskStatus.BLOCKED)
-            .orElse(false);
-    if (!ended) {
-      boolean queued =
-          known.filter(s -> s == TaskStatus.PENDING || s == TaskStatus.IN_PROGRESS).isPresent();
-      throw new ToolError(
-          "id: task "
-              + task.id()
-              + " is "
-              + Args.quoted(status)
-              + (queued
-                  ? "; it is already queued or running, follow it with task_status"
-                  : "; only done, deployed, failed or blocked tasks can be re-queued"));
-    }
-    JsonNode earlier = task.json().path("requeue_requests");
-    if (!earlier.isMissingNode() && !earlier.isArray()) {
-      throw new ToolError(
-          "id: task "
-              + task.id()
-              + " has a requeue_requests field that is not an array; fix the board (devops-worker"
-              + " validate) and call again");
-    }
-    String updated = newerThan(task.text("updated_at"), now).toString();
-    ArrayNode requests =
-        earlier.isArray() ? ((ArrayNode) earlier).deepCopy() : Json.MAPPER.createArrayNode();
-    ObjectNode request = requests.addObject();
-    request.put("reason", reason);
-    request.put("time", updated);
-    request.put("by", VIA);
-    request.put("from_status", status);
-    return Patch.empty()
-        .set("status", Json.MAPPER.getNodeFactory().textNode(TaskStatus.PENDING.wireName()))
-        .set("updated_at", Json.MAPPER.getNodeFactory().textNode(updated))
-        .set("requeue_requests", requests)
-        .expect("status", Json.MAPPER.getNodeFactory().textNode(status));
-  }
-
-  /** {@code now}, or just after {@code current} when the board's clock is ahead of ours. */
-  static Instant newerThan(String current, Instant now) {
-    try {
-      Instant previous = Instant.parse(current);
-      return previous.isBefore(now) ? now : previous.plusMillis(1);
-    } catch (DateTimeParseException notIso) {
-      return now;
-    }
   }
 
   /** Worker's: the DevOps-Engineer's, of a type it runs. */

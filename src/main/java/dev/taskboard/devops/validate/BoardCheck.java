@@ -3,7 +3,10 @@ package dev.taskboard.devops.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.runbook.Runbook;
+import dev.taskboard.devops.runbook.Section;
 import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.NearMisses;
+import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.task.TaskType;
 import dev.taskboard.devops.validate.BoardReader.Dependency;
@@ -11,6 +14,7 @@ import dev.taskboard.devops.validate.BoardReader.Entry;
 import dev.taskboard.devops.validate.BoardReader.Value;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +70,8 @@ final class BoardCheck {
           || !task.text("status").equals(Optional.of(TaskStatus.PENDING.wireName()))
           || type.isEmpty()
           || !TaskType.of(type.get()).handled()
-          || runbook.section(type.get()).isPresent()) {
+          || runbook.section(type.get()).isPresent()
+          || NearMisses.type(type.get(), runbookTypes(runbook)).isPresent()) {
         continue;
       }
       String t = type.get();
@@ -89,6 +94,44 @@ final class BoardCheck {
                   + fix);
     }
     return tally.findings();
+  }
+
+  /**
+   * Values almost, but not exactly, what the worker takes ({@link NearMisses}): an agent, a status,
+   * or (for the worker's tasks) a type within two edits of one it handles that has no runbook
+   * section of its own. {@code runbookTypes} are the runbook's section names.
+   */
+  static List<Finding> nearMisses(Path file, List<Entry> tasks, Collection<String> runbookTypes) {
+    Tally tally = new Tally(file);
+    for (Entry task : tasks) {
+      Optional<String> agent = task.text("agent");
+      Optional<String> meantAgent = agent.flatMap(NearMisses::agent);
+      nearMiss(tally, task, "agent", meantAgent);
+      nearMiss(tally, task, "status", task.text("status").flatMap(NearMisses::status));
+      // A worker's task of a type it does not run at all is workerType's finding.
+      boolean handled = task.text("type").map(t -> TaskType.of(t).handled()).orElse(false);
+      if ((agent.equals(Optional.of(WORKER_AGENT)) && handled)
+          || meantAgent.equals(Optional.of(WORKER_AGENT))) {
+        nearMiss(
+            tally, task, "type", task.text("type").flatMap(t -> NearMisses.type(t, runbookTypes)));
+      }
+    }
+    return tally.findings();
+  }
+
+  private static void nearMiss(Tally tally, Entry task, String field, Optional<String> meant) {
+    if (meant.isEmpty()) {
+      return;
+    }
+    String value = task.text(field).orElseThrow();
+    String miss = field + " \"" + Printable.of(value) + "\" is not \"" + meant.get() + "\"";
+    String fix =
+        "write \"" + field + "\": \"" + meant.get() + "\" (the worker takes exact values only)";
+    tally.add(
+        "near miss " + miss,
+        task.field(field).orElseThrow().at(),
+        ref(task) + ": " + miss + "; " + fix,
+        n -> n + " tasks have " + miss + " (first here); " + fix);
   }
 
   private void fields(Entry task) {
@@ -188,6 +231,7 @@ final class BoardCheck {
     }
     String fix =
         suggestion(t)
+            .or(() -> NearMisses.type(t, List.of()))
             .map(s -> "write " + s)
             .orElse("name it " + TYPES + " if the worker should run it");
     tally.add(
@@ -306,6 +350,10 @@ final class BoardCheck {
   /** The file the task was read from: its own file on a per-task board, else the board's. */
   private Path fileOf(Entry task) {
     return task.file().orElse(file);
+  }
+
+  static List<String> runbookTypes(Runbook runbook) {
+    return runbook.sections().stream().map(Section::name).toList();
   }
 
   private static boolean isWorkers(Entry task) {

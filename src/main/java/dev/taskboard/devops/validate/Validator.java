@@ -55,13 +55,16 @@ public final class Validator {
       tasks = read.tasks();
     }
     findings.addAll(BoardCheck.check(checked, tasks));
+    List<String> types = List.of();
     if (runbook != null) {
       RunbookCheck.Result runbookChecked = RunbookCheck.check(runbook);
       findings.addAll(runbookChecked.findings());
       runbookChecked
           .runbook()
           .ifPresent(r -> findings.addAll(BoardCheck.sections(checked, tasks, r)));
+      types = runbookChecked.runbook().map(BoardCheck::runbookTypes).orElse(List.of());
     }
+    findings.addAll(BoardCheck.nearMisses(checked, tasks, types));
     findings.addAll(HumanRequestsCheck.check(humanRequests));
     findings.sort(Finding.ORDER);
     return List.copyOf(findings);

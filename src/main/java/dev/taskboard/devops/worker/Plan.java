@@ -11,6 +11,7 @@ import dev.taskboard.devops.runbook.Settings;
 import dev.taskboard.devops.runbook.Step;
 import dev.taskboard.devops.runbook.TaskEnvironment;
 import dev.taskboard.devops.runbook.TaskEnvironmentException;
+import dev.taskboard.devops.task.NearMisses;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +45,29 @@ public final class Plan {
         .append(")");
     String title = task.json().path("payload").path("title").asText("");
     out.append(title.isEmpty() ? "" : " — " + title).append('\n');
+    TaskExecution.Lookup lookup = TaskExecution.lookup(config, task);
+    boolean selected = config.filter().matches(task.json());
     out.append("selected by the worker's filter: ")
-        .append(config.filter().matches(task.json()) ? "yes" : "no (it would not be taken)")
+        .append(selected ? "yes" : "no (it would not be taken)")
         .append('\n');
+    if (!selected) {
+      FilterConditions.failing(config.filter(), task.json())
+          .forEach(f -> out.append("  ").append(f).append('\n'));
+    }
+    List<String> misses =
+        NearMisses.of(
+            task.json(),
+            lookup
+                .runbook()
+                .map(r -> r.sections().stream().map(Section::name).toList())
+                .orElse(List.of()));
+    if (!misses.isEmpty()) {
+      out.append("near misses: ")
+          .append(String.join("; ", misses))
+          .append(" (the worker takes exact values only)\n");
+    }
     out.append("dependencies: ").append(dependencies(task, selection.statuses())).append('\n');
 
-    TaskExecution.Lookup lookup = TaskExecution.lookup(config, task);
     if (lookup.section().isEmpty()) {
       out.append("runbook: ").append(lookup.problem()).append('\n');
       out.append("outcome: the task would be blocked\n");
@@ -69,13 +87,13 @@ public final class Plan {
         .append(s.name())
         .append('\n');
     out.append("settings: timeout ")
-        .append(st.timeout())
+        .append(Durations.human(st.timeout()))
         .append(" per step, attempts ")
         .append(st.attempts())
         .append(", backoff ")
-        .append(st.backoff())
+        .append(Durations.human(st.backoff()))
         .append(" doubling, grace ")
-        .append(st.grace())
+        .append(Durations.human(st.grace()))
         .append(st.url().map(u -> ", url " + u).orElse(""))
         .append(", workdir ")
         .append(st.workdir())

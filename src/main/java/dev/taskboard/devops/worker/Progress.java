@@ -34,7 +34,7 @@ class Progress implements Closeable {
   /** The terminal version when stderr is a terminal, else {@link #NONE}. */
   static Progress forTerminal(Clock clock) {
     String term = System.getenv("TERM");
-    boolean terminal = System.console() != null && term != null && !term.equals("dumb");
+    boolean terminal = Terminal.isatty(Terminal.STDERR) && term != null && !term.equals("dumb");
     return terminal ? new OnTerminal(System.err, clock, 80) : NONE;
   }
 

@@ -253,7 +253,7 @@ class PerTaskLayoutTest {
     Path tasks = project();
     String runbook = dir.resolve("deployment.md").toString();
 
-    Run status = run("status", "--board", tasks.toString(), "--runbook", runbook);
+    Run status = run("status", "--board", tasks.toString());
     assertEquals(0, status.exitCode(), status.err());
     assertTrue(status.out().contains("T-DEMO-4"), status.out());
 

@@ -122,15 +122,7 @@ class SignedDecisionEndToEndTest {
     assertEquals("deployed", p1.path("status").asText(), requests());
     JsonNode approval = p1.path("approvals").get(p1.path("approvals").size() - 1);
     assertEquals("alice@example.com", approval.path("signed_by").asText());
-    Run report =
-        cli(
-            "report",
-            "--format",
-            "json",
-            "--board",
-            board.toString(),
-            "--runbook",
-            dir.resolve("deployment.md").toString());
+    Run report = cli("report", "--format", "json", "--board", board.toString());
     assertEquals(0, report.exitCode(), report.err());
     assertTrue(
         report.out().contains("\"approved_by\" : \"alice@example.com\"")

@@ -8,12 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.testing.TestEnv;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +183,55 @@ class WorkerCommandsTest {
     assertTrue(text.out().startsWith("worker: not running\nT-1 "), text.out());
   }
 
+  /** Ctrl-C during the demo: the services it started stop with it. */
+  @Test
+  void interrupted_stopsTheServicesItStarted() throws Exception {
+    Path project = dir.resolve("project");
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"); // the worker's events, to wait on
+    command.add("-cp");
+    command.add(
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    command.add(Main.class.getName());
+    command.add("demo");
+    command.add(project.toString());
+    Path stdout = dir.resolve("demo.out");
+    Process demo =
+        TestEnv.apply(new ProcessBuilder(command), dir).redirectOutput(stdout.toFile()).start();
+    try (BufferedReader err =
+        new BufferedReader(new InputStreamReader(demo.getErrorStream(), StandardCharsets.UTF_8))) {
+      // The staging service is up once its task is deployed; then the user presses Ctrl-C.
+      String line;
+      while ((line = err.readLine()) != null && !line.contains("TASK-004: deployed")) {
+        // the worker's log up to there
+      }
+      assertTrue(line != null, "the demo ended before deploying staging");
+      List<Long> pids = servicePids(project);
+      assertFalse(pids.isEmpty(), "no service pid file under " + project);
+      assertTrue(pids.stream().anyMatch(WorkerCommandsTest::alive), "staging runs: " + pids);
+
+      // Ctrl-C: SIGINT to the demo's JVM, which runs its shutdown hooks
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start();
+      assertEquals(0, kill.waitFor());
+      err.transferTo(java.io.Writer.nullWriter());
+      assertTrue(demo.waitFor(120, TimeUnit.SECONDS), "the demo did not stop");
+
+      List<Long> all = new ArrayList<>(pids);
+      all.addAll(servicePids(project));
+      for (long pid : all) {
+        assertFalse(alive(pid), "service still running: pid " + pid);
+      }
+      assertTrue(
+          Files.readString(stdout).contains("stopped service pid"), Files.readString(stdout));
+    } finally {
+      demo.destroyForcibly();
+      for (long pid : servicePids(project)) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
   private Path writeEmptyBoard() {
     Path board = dir.resolve("empty.json");
     try {
@@ -201,5 +255,26 @@ class WorkerCommandsTest {
     try (Stream<Path> all = Files.walk(dir)) {
       return all.filter(p -> p.toString().endsWith(".pid")).toList();
     }
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private static List<Long> servicePids(Path project) throws IOException {
+    Path state = project.resolve(".devops-worker");
+    if (!Files.isDirectory(state)) {
+      return List.of();
+    }
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(state)) {
+      for (Path p : all.filter(f -> f.toString().endsWith(".pid")).toList()) {
+        String text = Files.readString(p).strip();
+        if (text.matches("\\d+")) {
+          pids.add(Long.parseLong(text));
+        }
+      }
+    }
+    return pids;
   }
 }

@@ -10,6 +10,7 @@ import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.worker.Plan;
+import dev.taskboard.devops.worker.Requeue;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.io.IOException;
@@ -315,16 +316,16 @@ class ToolsTest {
                 args("{\"id\": \"TASK-002\", \"reason\": \"The 503 was the load balancer.\"}")));
 
     assertEquals(
-        "{\"id\":\"TASK-002\",\"status\":\"pending\",\"updated_at\":\"2026-12-01T12:00:00Z\","
+        "{\"id\":\"TASK-002\",\"status\":\"pending\",\"updated_at\":\"2026-12-01T12:00:00.000Z\","
             + "\"message\":\"re-queued: the worker runs it again; follow it with task_status\"}",
         text);
     JsonNode task = f.task("TASK-002");
     assertEquals("pending", task.path("status").asText());
-    assertEquals("2026-12-01T12:00:00Z", task.path("updated_at").asText());
+    assertEquals("2026-12-01T12:00:00.000Z", task.path("updated_at").asText());
     assertEquals(
         Json.parse(
-            "[{\"reason\": \"The 503 was the load balancer.\", \"time\": \"2026-12-01T12:00:00Z\","
-                + " \"by\": \"mcp\", \"from_status\": \"failed\"}]"),
+            "[{\"by\": \"mcp\", \"reason\": \"The 503 was the load balancer.\","
+                + " \"at\": \"2026-12-01T12:00:00.000Z\", \"from_status\": \"failed\"}]"),
         task.path("requeue_requests"));
     String after = Files.readString(f.board);
     assertTrue(after.startsWith(before.substring(0, before.indexOf("\"id\": \"TASK-002\""))));
@@ -371,13 +372,11 @@ class ToolsTest {
     assertRefused(
         Tools.REQUEUE_TASK,
         "{\"id\": \"TASK-004\", \"reason\": \"faster\"}",
-        "id: task TASK-004 is \"pending\"; it is already queued or running, follow it with"
-            + " task_status");
+        "id: task TASK-004 is \"pending\"; it is already queued or running");
     assertRefused(
         Tools.REQUEUE_TASK,
         "{\"id\": \"TASK-005\", \"reason\": \"faster\"}",
-        "id: task TASK-005 is \"in_progress\"; it is already queued or running, follow it with"
-            + " task_status");
+        "id: task TASK-005 is \"in_progress\"; it is already queued or running");
   }
 
   @Test
@@ -390,15 +389,15 @@ class ToolsTest {
         Tools.REQUEUE_TASK,
         "{\"id\": \"TASK-002\", \"reason\": \"again\"}",
         "id: task TASK-002 has a requeue_requests field that is not an array; fix the board"
-            + " (devops-worker validate) and call again");
+            + " (devops-worker validate) and try again");
   }
 
   @Test
   void newerThan_boardsTimeBeforeOurs_isOurs() {
-    assertEquals(NOW, Toolbox.newerThan("2026-11-20T10:00:00Z", NOW));
-    assertEquals(NOW, Toolbox.newerThan("yesterday", NOW));
+    assertEquals(NOW, Requeue.newerThan("2026-11-20T10:00:00Z", NOW));
+    assertEquals(NOW, Requeue.newerThan("yesterday", NOW));
     assertEquals(
-        Instant.parse("2026-12-01T12:00:00.001Z"), Toolbox.newerThan("2026-12-01T12:00:00Z", NOW));
+        Instant.parse("2026-12-01T12:00:00.001Z"), Requeue.newerThan("2026-12-01T12:00:00Z", NOW));
   }
 
   @Test

@@ -125,7 +125,7 @@ class WorkerEndToEndTest {
                 f.board.toString(),
                 "--json",
                 "{\"type\": \"deployment_staging\", \"status\": \"pending\", \"agent\": \"DevOps-Engineer\", \"payload\": {}}")
-            .redirectErrorStream(true)
+            .redirectError(ProcessBuilder.Redirect.DISCARD) // what add filled in, in one line
             .start();
     String out = new String(add.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertEquals(0, add.waitFor());
