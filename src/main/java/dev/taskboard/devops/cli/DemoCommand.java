@@ -6,6 +6,7 @@ import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskFilter;
 import dev.taskboard.devops.hitl.Entry;
 import dev.taskboard.devops.hitl.HumanRequests;
+import dev.taskboard.devops.worker.HumanDecisions;
 import dev.taskboard.devops.worker.Worker;
 import dev.taskboard.devops.worker.WorkerConfig;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -61,11 +63,16 @@ final class DemoCommand implements Callable<Integer> {
     Path project = dir != null ? dir : Files.createTempDirectory("devops-worker-demo-");
     copyExamples(project);
     Path boardFile = project.resolve(".plan/tasks.json");
+    // A throwaway human: the demo runs the real trust model, with its own key and signers file.
+    Optional<DemoKeys> keys = DemoKeys.create(project);
     // The demo's state stays in its scratch project, with the services it starts.
-    WorkerConfig config =
+    WorkerConfig.Builder builder =
         WorkerConfig.builder(boardFile, project.resolve("deployment.md"), Main.env(spec))
-            .stateDir(project.resolve(".devops-worker"))
-            .build();
+            .stateDir(project.resolve(".devops-worker"));
+    WorkerConfig config =
+        keys.isPresent()
+            ? builder.signers(keys.get().signers()).build()
+            : builder.allowUnsigned(true).build(); // no ssh-keygen here: plain answers count
     Board board = config.openBoard();
     Map<String, String> before = statuses(board);
     out.println("demo project: " + project);
@@ -97,9 +104,11 @@ final class DemoCommand implements Callable<Integer> {
             },
             "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Worker worker = Worker.open(config)) {
-      running.set(worker);
-      worker.run(true);
+    try {
+      runOnce(config, running);
+      if (keys.isPresent() && trustRunbook(keys.get(), config, out)) {
+        runOnce(config, running);
+      }
     } finally {
       services.stop();
       try {
@@ -150,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
       asked.stream()
           .filter(e -> e.key().map(k -> k.endsWith("/approval")).orElse(false))
           .findFirst()
-          .ifPresent(e -> howToAnswer(out, project, e));
+          .ifPresent(e -> howToAnswer(out, project, e, keys));
     }
     out.println();
     out.println("board:   " + boardFile);
@@ -159,21 +168,78 @@ final class DemoCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private static void howToAnswer(PrintWriter out, Path project, Entry approval) {
+  private void runOnce(WorkerConfig config, AtomicReference<Worker> running)
+      throws IOException, InterruptedException {
+    try (Worker worker = Worker.open(config)) {
+      running.set(worker);
+      worker.run(true);
+    } finally {
+      running.set(null);
+    }
+  }
+
+  /**
+   * With signers, the worker runs only runbook content a signer trusted: its first run asks, and
+   * the demo's human answers as {@code devops-worker trust-runbook} would. True when it signed.
+   */
+  private boolean trustRunbook(DemoKeys keys, WorkerConfig config, PrintWriter out)
+      throws IOException, InterruptedException {
+    HumanDecisions.OpenRequest request;
+    try {
+      request = HumanDecisions.openRunbook(config);
+    } catch (IOException notAsked) {
+      return false;
+    }
+    out.println(
+        "the worker asked a signer to trust the runbook ("
+            + request.id()
+            + "); the demo's human signs it, as devops-worker trust-runbook does, and the worker"
+            + " runs again…");
+    out.flush();
+    keys.trustRunbook(config, Main.env(spec));
+    return true;
+  }
+
+  private static void howToAnswer(
+      PrintWriter out, Path project, Entry approval, Optional<DemoKeys> keys) {
+    String jar = "java -jar " + jarPath();
+    String where = " --board .plan/tasks.json --state-dir .devops-worker";
     out.println();
-    out.println("to approve the production deployment, keep the worker running:");
-    out.println(
-        "  cd "
-            + project
-            + " && java -jar "
-            + jarPath()
-            + " run --board .plan/tasks.json --runbook deployment.md --state-dir .devops-worker");
-    out.println(
-        "and in .plan/human-requests.md replace the line under **Human Response** of "
-            + approval.id()
-            + " with: approve");
-    out.println(
-        "(or reject). The worker reads the answer back at once and deploys (or fails) the task.");
+    out.println("to approve the production deployment, as a human:");
+    if (keys.isPresent()) {
+      out.println(
+          "  cd "
+              + project
+              + " && "
+              + jar
+              + " approve "
+              + approval.id()
+              + " --key "
+              + project.relativize(keys.get().key())
+              + where);
+      out.println("then let the worker act on the signed answer:");
+      out.println(
+          "  "
+              + jar
+              + " run --once --runbook deployment.md --signers "
+              + project.relativize(keys.get().signers())
+              + where);
+      out.println(
+          "(the key and the signers file are the demo's throwaway ones; reject works the same.)");
+    } else {
+      out.println(
+          "  in .plan/human-requests.md replace the line under **Human Response** of "
+              + approval.id()
+              + " with: approve");
+      out.println(
+          "  then: cd "
+              + project
+              + " && "
+              + jar
+              + " run --once --runbook deployment.md --allow-unsigned-approvals"
+              + where);
+      out.println("(ssh-keygen was not found, so this demo runs without signatures.)");
+    }
     out.println(
         "The services it deploys keep running after you stop it (as deployed services should);"
             + " stop them with: kill $(cat "
@@ -206,7 +272,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Files and directories the demo writes besides the examples: it would change them. */
   private static final List<String> ALSO_WRITTEN =
-      List.of(".plan/human-requests.md", ".devops-worker");
+      List.of(".plan/human-requests.md", ".devops-worker", "keys", "operator");
 
   /**
    * Exit 2 before anything is copied when a file the demo would write already exists in {@code

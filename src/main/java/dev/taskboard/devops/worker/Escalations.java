@@ -154,7 +154,7 @@ final class Escalations {
         task,
         RUNBOOK,
         sections,
-        "Trust the changed runbook (" + digest.substring(0, Math.min(digest.length(), 19)) + "…)",
+        "Trust the runbook's steps (" + digest.substring(0, Math.min(digest.length(), 19)) + "…)",
         "Runbook Change",
         Priority.HIGH,
         "The runbook's steps are not the ones a signer trusted, so no deployment task runs"

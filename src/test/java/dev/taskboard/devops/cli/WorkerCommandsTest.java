@@ -46,11 +46,20 @@ class WorkerCommandsTest {
     JsonNode production = task(board, "TASK-005");
     assertEquals("blocked", production.path("status").asText());
     assertEquals(
-        "Every check of the production gate passed; waiting for stakeholder approval in HITL-001 of .plan/human-requests.md.",
+        "Every check of the production gate passed; waiting for stakeholder approval in HITL-002 of .plan/human-requests.md.",
         production.path("result").path("message").asText());
+    String requests = Files.readString(dir.resolve(".plan/human-requests.md"));
     assertTrue(
-        Files.readString(dir.resolve(".plan/human-requests.md"))
-            .contains("### HITL-001: Approve production deployment of release 1.4.0 (TASK-005)"));
+        requests.contains(
+            "### HITL-002: Approve production deployment of release 1.4.0 (TASK-005)"),
+        requests);
+    // The demo runs the real trust model: its throwaway human trusted the runbook (HITL-001),
+    // and the hint signs the approval with the demo's key.
+    assertTrue(requests.contains("Runbook trusted (demo-human@devops-worker.example)"), requests);
+    assertTrue(
+        demo.out().contains("approve HITL-002 --key keys/demo-human --board .plan/tasks.json"),
+        demo.out());
+    assertTrue(demo.out().contains("--signers operator/allowed_signers"), demo.out());
     assertEquals("done", task(board, "TASK-006").path("status").asText());
     assertEquals("done", task(board, "TASK-007").path("status").asText());
     JsonNode broken = task(board, "TASK-008");
