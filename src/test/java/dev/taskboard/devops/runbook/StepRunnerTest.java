@@ -291,6 +291,9 @@ class StepRunnerTest {
       service = pidIn(dir.resolve("service.pid"));
 
       assertTrue(r.ok());
+      assertTrue(
+          Steps.awaitExec(service, "1000." + u, java.time.Duration.ofSeconds(10)),
+          "the service died with its step");
       assertEquals(List.of(service), Steps.runningWith("1000." + u));
     } finally {
       Steps.kill(service);

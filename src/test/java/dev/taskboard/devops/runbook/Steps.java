@@ -70,6 +70,29 @@ final class Steps {
    * The processes (not zombies) whose command line holds {@code token}, e.g. a {@code sleep
    * 1000.<digits>} no other process runs.
    */
+  /**
+   * Waits (bounded) until process {@code pid} has exec'd a command line holding {@code token}: a
+   * step's background child may still be the forked shell when the step ends. False when the
+   * process died first or the bound passed.
+   */
+  static boolean awaitExec(long pid, String token, java.time.Duration bound)
+      throws InterruptedException {
+    byte[] wanted = token.getBytes(StandardCharsets.UTF_8);
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+        if (indexOf(cmdline, wanted) >= 0) {
+          return true;
+        }
+      } catch (IOException gone) {
+        return false;
+      }
+      Thread.sleep(5); // polling /proc for the exec, with a deadline
+    }
+    return false;
+  }
+
   static List<Long> runningWith(String token) {
     byte[] wanted = token.getBytes(StandardCharsets.UTF_8);
     List<Long> found = new ArrayList<>();
