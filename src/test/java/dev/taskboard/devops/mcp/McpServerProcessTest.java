@@ -129,7 +129,11 @@ class McpServerProcessTest {
     assertEquals("Waiting for approval in HITL-001.", status.path("message").asText());
     assertEquals("HITL-001", status.path("open_question").path("id").asText());
     assertTrue(
-        status.path("open_question").path("answers").asText().startsWith("a signed decision: devops-worker approve"),
+        status
+            .path("open_question")
+            .path("answers")
+            .asText()
+            .startsWith("a signed decision: devops-worker approve"),
         status.toString());
   }
 
