@@ -1070,7 +1070,10 @@ public final class ConcurrencyTorture {
       reqs++;
       if (!text.contains("### " + r.id() + ":")) {
         reqLost++;
-        if (!spanning(hitl, r, r.end()).isEmpty()) {
+        // The other editor can have dropped it when it read before this rename and renamed
+        // after it; the records only bound each rename by its window (read … after the rename),
+        // so any overlap of the two windows makes that possible.
+        if (!overlapping(hitl, r, r.start(), r.end()).isEmpty()) {
           reqLostToOther++;
         } else {
           violation(
@@ -1080,7 +1083,8 @@ public final class ConcurrencyTorture {
                   + r.writer()
                   + " at "
                   + r.end()
-                  + " ms) is gone from human-requests.md and the other editor was not writing then:"
+                  + " ms) is gone from human-requests.md and no window of the other editor overlaps its"
+                  + " own:"
                   + " the worker dropped it");
         }
       }
@@ -1300,13 +1304,16 @@ public final class ConcurrencyTorture {
               + " outcomes, and no task was claimed twice (a stale copy reverting `in_progress` or"
               + " `done` to `pending` must be restored, not re-run).",
           "- **Follow-up tasks / HITL entries** — `payload.followup_key` is unique on the board and"
-              + " each `<!-- devops-worker key=\"…\" -->` is unique among the open entries of"
+              + " each `<!-- devops-worker entry=… nonce=… key=\"…\" -->` is unique among the open entries of"
               + " `human-requests.md`. (For `infrastructure_update` a failure asks the humans but"
               + " adds no `urgent_fix` task — those are only for `deployment_*` types — so the"
               + " follow-up check is vacuous here.)",
           "- **Human-requests writers: entries present** — every `### REQ-w-n:` entry a writer"
               + " renamed into place is in the final file, unless the other lock-ignoring editor"
-              + " was mid-edit at that instant. One the worker dropped (it edits the file with"
+              + " was mid-edit then (its read→rename window overlaps the writer's own: each"
+              + " record bounds the rename only by the window, so an overlap is enough for the"
+              + " other editor to have read before the rename and renamed after it). One the"
+              + " worker dropped (it edits the file with"
               + " the same re-read-before-rename discipline) is a violation.",
           "- **Stale copies restored, claims lost, ERROR lines** — from the daemon's log and"
               + " journal: how often it restored its own entry after a stale copy was written"

@@ -183,7 +183,8 @@ final class HostileTasks extends HostileGenerator {
         return;
       } catch (Exception e) {
         String why = String.valueOf(e.getMessage());
-        boolean busy = why.contains("not valid JSON") || why.contains("ignores");
+        boolean busy =
+            why.contains("not valid JSON") || why.contains("ignores") || why.contains("shrank");
         if (!busy || tries >= 8) {
           throw e;
         }
