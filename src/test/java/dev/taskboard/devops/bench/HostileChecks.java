@@ -361,6 +361,13 @@ final class HostileChecks {
         warnings("UTF-8") + "");
     r.note(
         "deploy marks / rollback marks", sum(deployMarks) + " / " + sum(marks("rollback.marks")));
+    r.note(
+        "worker events glued to an unterminated tamper line (lost on the next read of the"
+            + " journal)",
+        glued()
+            + " (the final run --once warned \"lines before it are missing\" "
+            + warnings("lines before it are missing")
+            + " times)");
     r.note("final size of the board / human-requests.md / journal", sizes());
   }
 
@@ -476,6 +483,22 @@ final class HostileChecks {
       }
     }
     return out;
+  }
+
+  /**
+   * Journal lines where a sealed event of the worker's (not one of the tamperer's forged lines)
+   * follows a torn line the tamperer left without a line ending: the worker ends a torn line only
+   * when it opens the journal, so an append that lands after such a fragment joins its line.
+   */
+  private long glued() throws IOException {
+    if (!Files.exists(t.journal)) {
+      return 0;
+    }
+    return new String(Files.readAllBytes(t.journal), StandardCharsets.UTF_8)
+        .lines()
+        .filter(l -> l.contains("\"event\":\"cla{\"ts\""))
+        .filter(l -> l.contains("\"mac\":\"") && !l.contains("forge"))
+        .count();
   }
 
   private String sizes() {
