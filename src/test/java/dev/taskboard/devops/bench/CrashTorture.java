@@ -2,6 +2,7 @@ package dev.taskboard.devops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,6 +98,7 @@ public final class CrashTorture {
   private Path logs;
   private Path jar;
   private Path journalFile;
+  private Map<String, String> env;
   private WatchService watcher;
   private final String java =
       Path.of(System.getProperty("java.home"), "bin", "java").toAbsolutePath().toString();
@@ -292,7 +294,7 @@ public final class CrashTorture {
     // The last start: run --once and let it finish.
     Path stderr = logs.resolve("daemon-final-once.log");
     long f0 = System.nanoTime();
-    DaemonProcess last = DaemonProcess.start(command(true), project, stderr, stderr);
+    DaemonProcess last = DaemonProcess.start(command(true), project, stderr, stderr, env);
     int onceExit;
     try {
       onceExit = last.await(Duration.ofMinutes(10));
@@ -334,6 +336,10 @@ public final class CrashTorture {
     Files.createDirectories(project.resolve("board"));
     marks = Files.createDirectories(project.resolve("marks"));
     logs = Files.createDirectories(out.resolve("logs"));
+    // HOME and XDG_* under --out: the instance lock, the journal key and caches stay there.
+    env = TestEnv.in(out);
+    Files.createDirectories(Path.of(env.get("HOME")));
+    Files.createDirectories(Path.of(env.get("XDG_RUNTIME_DIR")));
     state = Files.createDirectories(project.resolve("state"));
     journalFile = state.resolve("journal.jsonl");
     watcher = state.getFileSystem().newWatchService();
@@ -456,7 +462,7 @@ public final class CrashTorture {
     Set<String> writerFilesBefore = writerFiles();
     Obs before = cycles.isEmpty() ? null : lastObs;
     drainEvents();
-    DaemonProcess d = DaemonProcess.start(command(false), project, stderr, stderr);
+    DaemonProcess d = DaemonProcess.start(command(false), project, stderr, stderr, env);
     long waited = -1;
     long delay;
     int earlierChecked = 0;

@@ -41,12 +41,26 @@ final class DaemonProcess {
   /** Starts {@code command} in {@code dir}; stdout and stderr go to files, stdin is empty. */
   static DaemonProcess start(List<String> command, Path dir, Path stdoutLog, Path stderrLog)
       throws IOException {
+    return start(command, dir, stdoutLog, stderrLog, null);
+  }
+
+  /**
+   * As {@link #start(List, Path, Path, Path)}, with exactly the environment {@code env} (HOME and
+   * XDG_* pointed at the harness's scratch directory); null keeps this process's environment.
+   */
+  static DaemonProcess start(
+      List<String> command, Path dir, Path stdoutLog, Path stderrLog, Map<String, String> env)
+      throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutLog.toFile()))
             .redirectError(ProcessBuilder.Redirect.appendTo(stderrLog.toFile()));
+    if (env != null) {
+      pb.environment().clear();
+      pb.environment().putAll(env);
+    }
     Instant started = Instant.now();
     long startedNanos = System.nanoTime();
     Process p = pb.start();
