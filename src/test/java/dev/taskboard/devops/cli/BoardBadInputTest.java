@@ -183,17 +183,6 @@ class BoardBadInputTest {
   }
 
   @Test
-  void patch_unknownIdWithABidiOverride_isNamedWithTheOverrideEscaped() throws IOException {
-    write(BOARD);
-
-    Run run = patch("T-9\u202etxt.exe", "--set", "status=in_progress");
-
-    assertEquals(ExitCode.NOT_FOUND, run.exitCode(), run.err());
-    assertTrue(run.err().contains("no task with id T-9"), run.err());
-    assertFalse(run.err().contains("\u202e"), "a raw right-to-left override: " + run.err());
-  }
-
-  @Test
   void patch_failedExpect_exitsConflict() throws IOException {
     write(BOARD);
 
