@@ -17,4 +17,14 @@ public enum Priority {
   public String wireName() {
     return wireName;
   }
+
+  /** The priority whose word is {@code word}. */
+  public static java.util.Optional<Priority> fromWire(String word) {
+    for (Priority p : values()) {
+      if (p.wireName.equals(word)) {
+        return java.util.Optional.of(p);
+      }
+    }
+    return java.util.Optional.empty();
+  }
 }

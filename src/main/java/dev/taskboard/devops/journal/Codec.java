@@ -4,6 +4,7 @@ import dev.taskboard.devops.journal.JournalEvent.AnswerSeen;
 import dev.taskboard.devops.journal.JournalEvent.Asked;
 import dev.taskboard.devops.journal.JournalEvent.Claim;
 import dev.taskboard.devops.journal.JournalEvent.Decided;
+import dev.taskboard.devops.journal.JournalEvent.Deferred;
 import dev.taskboard.devops.journal.JournalEvent.Outcome;
 import dev.taskboard.devops.journal.JournalEvent.Requeue;
 import dev.taskboard.devops.journal.JournalEvent.Restore;
@@ -86,6 +87,9 @@ final class Codec {
       m.put("environment", a.environment());
       m.put("runbook", a.runbookDigest());
       m.put("nonce", a.nonce());
+    } else if (e instanceof Deferred d) {
+      m.put("kind", d.kind());
+      m.put("request", d.request());
     } else if (e instanceof Decided d) {
       m.put("hitl", d.hitl());
       m.put("kind", d.kind());
@@ -124,6 +128,8 @@ final class Codec {
       return "hitl";
     } else if (e instanceof Decided) {
       return "decision";
+    } else if (e instanceof Deferred) {
+      return "hitl_deferred";
     }
     return "hitl_seen";
   }
@@ -210,6 +216,7 @@ final class Codec {
               f.optionalText("release"),
               f.optionalText("principal"),
               f.optionalText("signature"));
+      case "hitl_deferred" -> new Deferred(at, task, f.text("kind"), f.map("request"));
       case "hitl_seen" -> new AnswerSeen(at, task, f.text("hitl"), f.optionalText("response"));
       default -> throw new IllegalArgumentException("unknown event \"" + event + "\"");
     };

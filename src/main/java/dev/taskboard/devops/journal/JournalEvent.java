@@ -168,6 +168,19 @@ public sealed interface JournalEvent {
   }
 
   /**
+   * A question the worker could not write into human-requests.md when it had to ask (the file not
+   * UTF-8, say): {@code request} holds the entry to write and what {@link Asked} will record, so
+   * that it is asked once the file can be written — never forgotten. An {@link Asked} of the same
+   * task and kind, or a later {@code Deferred} replacing it, settles it.
+   */
+  record Deferred(Instant at, String task, String kind, Map<String, Object> request)
+      implements JournalEvent {
+    public Deferred {
+      request = copy(request);
+    }
+  }
+
+  /**
    * A human decided through entry {@code hitl}: {@code principal} is who signed it and {@code
    * signature} the signed block (verified again whenever the decision is used); both empty for an
    * unsigned decision the operator allowed.

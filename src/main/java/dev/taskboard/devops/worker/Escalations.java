@@ -1,9 +1,11 @@
 package dev.taskboard.devops.worker;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.board.Board;
 import dev.taskboard.devops.board.BoardException;
 import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.files.BusyFileException;
 import dev.taskboard.devops.gate.Check;
@@ -14,6 +16,7 @@ import dev.taskboard.devops.hitl.Escalation;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.hitl.HumanRequestsException;
 import dev.taskboard.devops.hitl.Priority;
+import dev.taskboard.devops.journal.JournalEvent;
 import dev.taskboard.devops.task.Agents;
 import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;
@@ -22,7 +25,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -332,9 +337,16 @@ final class Escalations {
               ? humans.escalate(escalation, asked.get())
               : humans.escalate(escalation);
     } catch (HumanRequestsException unusable) {
-      // The task still ends blocked; the message says what to fix instead of naming an entry.
+      // The task still ends in its state; the question is kept in the journal and asked as soon
+      // as the file can be written again (askDeferred), never forgotten.
       LOG.error("{}", unusable.getMessage());
-      return "no entry (" + unusable.getMessage() + ")";
+      if (asked.isEmpty()) {
+        journal.defer(
+            task.id(),
+            kind,
+            deferredRequest(escalation, checks, release(task), environment(task), runbookDigest));
+      }
+      return NO_ENTRY_YET + unusable.getMessage() + "; it is asked once the file can be written)";
     }
     EntryRef ref = entry.ref().orElseThrow();
     if (!asked.equals(Optional.of(ref))) {
@@ -356,6 +368,107 @@ final class Escalations {
         humans.file().getFileName(),
         kind);
     return ref.id();
+  }
+
+  /** How a follow-up names a question not yet written (its place in {@code follow_ups}). */
+  static final String NO_ENTRY_YET = "no entry yet (";
+
+  private static Map<String, Object> deferredRequest(
+      Escalation e, List<String> checks, String release, String environment, String digest) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("key", e.key());
+    m.put("title", e.title());
+    m.put("type", e.type());
+    m.put("priority", e.priority().wireName());
+    m.put("question", e.question());
+    m.put("context", e.context());
+    m.put("checks", checks);
+    m.put("release", release);
+    m.put("environment", environment);
+    m.put("runbook", digest);
+    return m;
+  }
+
+  /**
+   * Asks the questions the worker could not write when it had to (human-requests.md unreadable
+   * then): each becomes its entry now, and the task's {@code result.follow_ups} names it in place
+   * of the "no entry yet" note. Stops at the first refusal: the file is still unusable.
+   */
+  void askDeferred() throws IOException {
+    for (JournalEvent.Deferred d : journal.deferred()) {
+      Map<String, Object> r = d.request();
+      Escalation escalation =
+          new Escalation(
+              text(r, "key"),
+              text(r, "title"),
+              text(r, "type"),
+              Priority.fromWire(text(r, "priority")).orElse(Priority.HIGH),
+              d.task(),
+              text(r, "question"),
+              texts(r, "context"));
+      Entry entry;
+      try {
+        humans.createIfMissing();
+        entry = humans.escalate(escalation);
+      } catch (HumanRequestsException stillUnusable) {
+        return; // logged when it was deferred; the next look tries again
+      }
+      EntryRef ref = entry.ref().orElseThrow();
+      journal.asked(
+          d.task(),
+          ref.id(),
+          d.kind(),
+          texts(r, "checks"),
+          text(r, "release"),
+          text(r, "environment"),
+          text(r, "runbook"),
+          ref.nonce());
+      notifier.newRequest(
+          ref.id(), escalation.title(), d.task(), escalation.priority().wireName(), humans.file());
+      LOG.info(
+          "{}: asked the humans in {} of {} ({}), now that the file can be written",
+          Printable.of(d.task()),
+          ref.id(),
+          humans.file().getFileName(),
+          d.kind());
+      try {
+        board.update(
+            d.task(),
+            t -> {
+              ArrayNode followUps = Json.MAPPER.createArrayNode();
+              t.json()
+                  .path("result")
+                  .path("follow_ups")
+                  .forEach(
+                      f -> {
+                        if (!f.asText().startsWith(NO_ENTRY_YET)) {
+                          followUps.add(f);
+                        }
+                      });
+              followUps.add(ref.id());
+              return Patch.empty().set("result.follow_ups", followUps);
+            });
+      } catch (IOException notNow) {
+        LOG.warn(
+            "{}: asked in {}, but its follow_ups could not be updated: {}",
+            Printable.of(d.task()),
+            ref.id(),
+            notNow.getMessage());
+      }
+    }
+  }
+
+  private static String text(Map<String, Object> m, String name) {
+    Object v = m.get(name);
+    return v == null ? "" : v.toString();
+  }
+
+  private static List<String> texts(Map<String, Object> m, String name) {
+    List<String> out = new ArrayList<>();
+    if (m.get(name) instanceof List<?> list) {
+      list.forEach(v -> out.add(String.valueOf(v)));
+    }
+    return out;
   }
 
   /**

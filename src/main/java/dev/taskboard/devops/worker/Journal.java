@@ -6,6 +6,7 @@ import dev.taskboard.devops.journal.JournalEvent.AnswerSeen;
 import dev.taskboard.devops.journal.JournalEvent.Asked;
 import dev.taskboard.devops.journal.JournalEvent.Claim;
 import dev.taskboard.devops.journal.JournalEvent.Decided;
+import dev.taskboard.devops.journal.JournalEvent.Deferred;
 import dev.taskboard.devops.journal.JournalEvent.Outcome;
 import dev.taskboard.devops.journal.JournalEvent.Requeue;
 import dev.taskboard.devops.journal.JournalEvent.Restore;
@@ -209,6 +210,7 @@ final class Journal implements Closeable {
   private final Clock clock;
   private final Path file;
   private final int compactAfter;
+  private final Map<String, Deferred> deferred = new LinkedHashMap<>(); // task + "\n" + kind
   private JournalFile out; // null: read-only
   private int events;
 
@@ -296,11 +298,13 @@ final class Journal implements Closeable {
         .flatMap(List::stream)
         .filter(d -> d.at().isAfter(horizon) || !finished(d.task()))
         .forEach(kept::add);
+    kept.addAll(deferred.values()); // questions still to ask
     JournalFile.rewrite(file, kept);
     LOG.info("{}: compacted {} events to {}", file, events, kept.size());
     tasks.clear();
     hitl.clear();
     decisions.clear();
+    deferred.clear();
     kept.forEach(this::apply);
     events = kept.size();
   }
@@ -440,6 +444,16 @@ final class Journal implements Closeable {
     append(new Restore(now(), task, message));
   }
 
+  /** A question the worker could not write yet; see {@link Deferred}. */
+  void defer(String task, String kind, Map<String, Object> request) throws IOException {
+    append(new Deferred(now(), task, kind, request));
+  }
+
+  /** Questions still to ask, oldest first. */
+  synchronized List<Deferred> deferred() {
+    return List.copyOf(deferred.values());
+  }
+
   /** A deliberate re-queue: forget the worker's state so the task runs as a new request. */
   void forget(String task, String message) throws IOException {
     append(new Requeue(now(), task, message));
@@ -467,7 +481,10 @@ final class Journal implements Closeable {
   }
 
   private void apply(JournalEvent e) {
-    if (e instanceof Asked a) {
+    if (e instanceof Deferred d) {
+      deferred.put(d.task() + "\n" + d.kind(), d);
+    } else if (e instanceof Asked a) {
+      deferred.remove(a.task() + "\n" + a.kind());
       hitl.put(a.hitl(), new HitlRecord(a, false, ""));
     } else if (e instanceof Decided d) {
       decisions.computeIfAbsent(d.task(), t -> new ArrayList<>()).add(d);

@@ -53,6 +53,7 @@ public final class Worker implements Closeable {
   private final Journal journal;
   private final TaskExecution execution;
   private final Answers answers;
+  private final Escalations escalations;
   private final Progress progress;
   private final PendingWrites pending;
   private final Notifier notifier;
@@ -81,7 +82,7 @@ public final class Worker implements Closeable {
     this.progress = Progress.forTerminal(config.clock());
     this.notifier = Notifier.of(config.notifyCommand());
     SignedDecisions signed = new SignedDecisions(config, System.getenv());
-    Escalations escalations = new Escalations(board, humans, journal, config.clock(), notifier);
+    this.escalations = new Escalations(board, humans, journal, config.clock(), notifier);
     this.execution =
         new TaskExecution(
             config,
@@ -269,6 +270,9 @@ public final class Worker implements Closeable {
         && lastSeen.sameAttributes(board.stamp())) {
       return false; // our own write, or nothing that changed the board's bytes
     }
+    if ((force || humansChanged) && !journal.deferred().isEmpty()) {
+      askDeferred();
+    }
     if ((force || humansChanged) && answers()) {
       return true;
     }
@@ -323,6 +327,17 @@ public final class Worker implements Closeable {
   }
 
   /** Acts on new answers in human-requests.md; a problem there never stops the board's work. */
+  /** Questions the worker could not write before: asked now if human-requests.md takes them. */
+  private void askDeferred() throws IOException {
+    try {
+      escalations.askDeferred();
+    } catch (WorkerFailure fatal) {
+      throw fatal;
+    } catch (IOException | RuntimeException e) {
+      reportOnce("answers: " + e.getMessage());
+    }
+  }
+
   private boolean answers() throws IOException {
     try {
       boolean acted = answers.process(this::approvalTimeout);

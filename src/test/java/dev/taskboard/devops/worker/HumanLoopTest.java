@@ -328,6 +328,32 @@ class HumanLoopTest {
   }
 
   @Test
+  void failedDeployment_whileHumanRequestsHoldsABadByte_isAskedOnceTheFileIsFixed()
+      throws Exception {
+    WorkerFixture f = new WorkerFixture(dir);
+    Files.writeString(
+        f.runbook,
+        "# R\n\n## gates\n\n```settings\nstaging:\nproduction:\n```\n\n## defaults\n\n```settings\nattempts: 1\n```\n\n"
+            + "## deployment_staging\n\n### deploy\n\n```sh\nexit 1\n```\n\n### rollback\n\n```sh\ntrue\n```\n",
+        StandardCharsets.UTF_8);
+    f.board("[\n  " + WorkerFixture.stagingTask("S-1", "{\"release\": \"3.0\"}") + "\n]\n");
+    byte[] template = Files.readAllBytes(Path.of("human-requests.md.template"));
+    byte[] cp1252 = "\nNote: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(humansFile(f), template);
+    Files.write(humansFile(f), cp1252, StandardOpenOption.APPEND);
+
+    runOnce(f, Clock.systemUTC());
+    assertEquals("failed", f.status("S-1"));
+    Files.write(humansFile(f), template); // a human saves the file as UTF-8 again
+    runOnce(f, Clock.systemUTC());
+
+    List<String> titles = humans(f).entries().stream().map(Entry::title).toList();
+    assertEquals(List.of("Deployment failed: S-1 (deployment_staging)"), titles);
+    String followUps = f.task("S-1").path("result").path("follow_ups").toString();
+    assertTrue(followUps.contains("\"HITL-001\"") && !followUps.contains("no entry"), followUps);
+  }
+
+  @Test
   void newEntry_runsTheOperatorsNotifyCommand_withTheEntryInItsEnvironment_andItsFailureIsNotFatal()
       throws Exception {
     WorkerFixture f = production();
