@@ -23,7 +23,9 @@ public final class Channels {
     while (done < count) {
       long n = in.transferTo(position + done, count - done, out);
       if (n <= 0) {
-        throw new IOException("the file shrank while it was being copied");
+        throw new FileChangedException(
+            "the file shrank while it was being copied (rewritten in place by a writer that"
+                + " ignores the lock)");
       }
       done += n;
     }

@@ -211,6 +211,10 @@ public final class LockedUpdate {
           } else {
             return new Result.Unchanged<>(plan.value(), collided);
           }
+        } catch (FileChangedException inPlace) {
+          collided++;
+          unreadable = null;
+          LOG.info("{}: rewritten in place by a writer that ignores the lock; read again", file);
         } catch (Unreadable e) {
           if (collided == 0) {
             throw e.reason(); // the file as it was when the lock was taken: a real problem
