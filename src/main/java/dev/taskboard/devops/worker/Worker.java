@@ -134,7 +134,21 @@ public final class Worker implements Closeable {
       reconcile();
       boolean force = true;
       while (!stop.isRequested()) {
-        if (cycle(force, once)) {
+        boolean again;
+        try {
+          again = cycle(force, once);
+        } catch (WorkerFailure fatal) {
+          throw fatal;
+        } catch (IOException e) {
+          if (once) {
+            throw e;
+          }
+          // The last net: an error no narrower handler owned belongs to this look, not to the
+          // daemon. Reported once; the next change or rescan looks again.
+          reportOnce("cycle: " + e.getMessage());
+          again = false;
+        }
+        if (again) {
           force = true;
           continue;
         }
@@ -445,7 +459,11 @@ public final class Worker implements Closeable {
     journal.restored(task.id(), "restored after a stale write showed " + onBoard);
     try {
       board.patch(task.id(), TaskExecution.patchOf(record.written()));
-    } catch (BoardException | dev.taskboard.devops.files.BusyFileException notNow) {
+    } catch (WorkerFailure fatal) {
+      throw fatal;
+    } catch (IOException notNow) {
+      // Whatever another writer did to the board meanwhile: the journal has the fields, and the
+      // restore is written again with backoff; it never stops the worker.
       pending.add(task.id(), notNow);
     }
     return false;
