@@ -28,6 +28,24 @@ import picocli.CommandLine.Spec;
  * the entry's Human Response. The worker verifies it against the operator's allowed signers.
  */
 abstract class DecideCommand implements Callable<Integer> {
+  /** The signer's key and note, for every command that signs. */
+  static final class Signing {
+    @Option(
+        names = "--key",
+        paramLabel = "FILE",
+        description =
+            "The SSH key to sign with. Default: $DEVOPS_WORKER_SIGNING_KEY, else the first key of"
+                + " your ssh-agent, else ~/.ssh/id_ed25519 (and the other default key files).")
+    String key;
+
+    @Option(
+        names = "--comment",
+        paramLabel = "TEXT",
+        defaultValue = "",
+        description = "A note signed with the decision (one line).")
+    String comment = "";
+  }
+
   @Mixin BoardCommand.BoardOptions board;
   @Mixin WorkerOptions.StateDir stateDir;
   @Mixin WorkerOptions.HumanRequests humanRequests;
@@ -36,20 +54,7 @@ abstract class DecideCommand implements Callable<Integer> {
   @Parameters(paramLabel = "HITL-ID", description = "The request, e.g. HITL-007.")
   String id;
 
-  @Option(
-      names = "--key",
-      paramLabel = "FILE",
-      description =
-          "The SSH key to sign with. Default: $DEVOPS_WORKER_SIGNING_KEY, else the first key of"
-              + " your ssh-agent, else ~/.ssh/id_ed25519 (and the other default key files).")
-  String key;
-
-  @Option(
-      names = "--comment",
-      paramLabel = "TEXT",
-      defaultValue = "",
-      description = "A note signed with the decision (one line).")
-  String comment;
+  @Mixin Signing signing;
 
   @Option(
       names = "--expires",
@@ -71,7 +76,7 @@ abstract class DecideCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           id + " asks for an approval: answer approve or reject; retry is for evidence requests");
     }
-    sign(spec, env, config, request, decision(), key, comment, expires);
+    sign(spec, env, config, request, decision(), signing.key, signing.comment, expires);
     return ExitCode.OK;
   }
 
@@ -168,18 +173,7 @@ abstract class DecideCommand implements Callable<Integer> {
     @Mixin WorkerOptions.HumanRequests humanRequests;
     @Spec CommandSpec spec;
 
-    @Option(
-        names = "--key",
-        paramLabel = "FILE",
-        description = "The SSH key to sign with (as for approve).")
-    String key;
-
-    @Option(
-        names = "--comment",
-        paramLabel = "TEXT",
-        defaultValue = "",
-        description = "A note signed with the decision (one line).")
-    String comment;
+    @Mixin Signing signing;
 
     @Option(
         names = "--expires",
@@ -199,7 +193,7 @@ abstract class DecideCommand implements Callable<Integer> {
               .humanRequests(humanRequests)
               .config();
       HumanDecisions.OpenRequest request = HumanDecisions.openRunbook(config);
-      sign(spec, env, config, request, Decision.APPROVE, key, comment, expires);
+      sign(spec, env, config, request, Decision.APPROVE, signing.key, signing.comment, expires);
       return ExitCode.OK;
     }
   }
