@@ -333,6 +333,29 @@ final class Journal implements Closeable {
     return Set.copyOf(tasks.keySet());
   }
 
+  /** Ids of the tasks claimed and not finished. */
+  Set<String> openIds() {
+    Set<String> out = new HashSet<>();
+    tasks.values().stream().filter(TaskRecord::open).forEach(r -> out.add(r.id()));
+    return out;
+  }
+
+  /**
+   * Ids of finished tasks whose status on the board ({@code statuses}, id → status) is not the one
+   * the worker last wrote: a stale copy written back, or a re-queue — what the worker must look at
+   * in full. The others need no reading: nothing about them changed that the worker acts on.
+   */
+  Set<String> statusChanged(Map<String, String> statuses) {
+    Set<String> out = new HashSet<>();
+    for (TaskRecord r : tasks.values()) {
+      String onBoard = statuses.get(r.id());
+      if (!r.open() && onBoard != null && r.status().map(s -> !s.equals(onBoard)).orElse(false)) {
+        out.add(r.id());
+      }
+    }
+    return out;
+  }
+
   /** Tasks claimed and not finished: what a worker that died left behind. */
   List<TaskRecord> open() {
     return tasks.values().stream().filter(TaskRecord::open).toList();

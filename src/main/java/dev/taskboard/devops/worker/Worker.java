@@ -292,9 +292,18 @@ public final class Worker implements Closeable {
     }
     Board.Selection selection;
     try {
+      // The tasks the worker wrote are read in full only when it must act on them: open ones,
+      // and finished ones whose status on the board is not what it wrote (every task's status
+      // comes with the read), so a long history — or one large finished task — costs no parsing.
+      Set<String> known = journal.openIds();
       selection =
-          board.read(
-              GateStep.withEvidence(config.filter()), journal.knownIds(), GateStep::namedEvidence);
+          board.read(GateStep.withEvidence(config.filter()), known, GateStep::namedEvidence);
+      Set<String> changed = journal.statusChanged(selection.statuses());
+      if (!known.containsAll(changed)) {
+        known.addAll(changed);
+        selection =
+            board.read(GateStep.withEvidence(config.filter()), known, GateStep::namedEvidence);
+      }
     } catch (IOException e) {
       if (once) {
         throw e; // run --once exits 2 on a board it cannot read
