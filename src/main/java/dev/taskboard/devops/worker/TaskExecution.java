@@ -575,7 +575,9 @@ final class TaskExecution {
     try {
       board.patch(task.id(), patchOf(fields));
     } catch (TaskNotFoundException gone) {
-      journal.forget(task.id(), "removed from the board before its outcome could be written");
+      // The outcome stays in the journal: should a stale copy bring the task back (in_progress,
+      // from a writer ignoring the lock), the worker restores how it ended instead of leaving it
+      // in_progress; a deliberate re-add (pending, newer updated_at) is a new request as always.
       LOG.warn("{}: removed from the board by another agent mid-run", shown(task));
     } catch (IOException notWritten) {
       pending.add(task.id(), notWritten);
