@@ -475,6 +475,12 @@ final class Escalations {
    * Adds a follow-up, trying again for a few seconds while the board cannot be read or written
    * (another agent's write half done, a writer ignoring the lock): the task's own outcome must not
    * be replaced by a neighbour's bad moment. Past that, the error reaches the caller.
+   *
+   * <p>Why a bounded back-off here and not in {@code LockedUpdate}: that protocol rightly refuses a
+   * file that is unreadable when its lock is taken (a real problem for every other caller), and
+   * nothing signals the end of a writer that ignores the lock. Keeping the follow-up for a later
+   * look instead (as unwritten questions are, {@code hitl_deferred}) is the next step if seconds
+   * prove too short.
    */
   private Task addRetrying(ObjectNode task) throws IOException {
     long waitMillis = 100;

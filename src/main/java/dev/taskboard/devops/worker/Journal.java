@@ -328,11 +328,6 @@ final class Journal implements Closeable {
     return Optional.ofNullable(tasks.get(id));
   }
 
-  /** Ids of the tasks this worker has written to. */
-  Set<String> knownIds() {
-    return Set.copyOf(tasks.keySet());
-  }
-
   /** Ids of the tasks claimed and not finished. */
   Set<String> openIds() {
     Set<String> out = new HashSet<>();
