@@ -1,7 +1,6 @@
 package dev.taskboard.devops.cli;
 
 import dev.taskboard.devops.trust.Decision;
-import dev.taskboard.devops.trust.SignedBlock;
 import dev.taskboard.devops.trust.Signer;
 import dev.taskboard.devops.trust.SigningException;
 import dev.taskboard.devops.trust.SigningKey;
@@ -94,9 +93,7 @@ abstract class DecideCommand implements Callable<Integer> {
       String comment,
       String expires)
       throws IOException, InterruptedException {
-    Instant now = config.clock().instant().truncatedTo(ChronoUnit.SECONDS);
-    Statement statement =
-        new Statement(request.subject(), decision, comment, now, now.plus(duration(expires)));
+    Statement statement = statement(config, request, decision, comment, duration(expires));
     PrintWriter err = spec.commandLine().getErr();
     err.println("devops-worker: signing, as a human, this statement:");
     new String(statement.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8)
@@ -104,9 +101,8 @@ abstract class DecideCommand implements Callable<Integer> {
         .forEach(l -> err.println("  " + l));
     err.flush();
     try {
-      SigningKey signingKey = SigningKey.resolve(key, env);
-      SignedBlock block = Signer.onTerminal(env).sign(statement, signingKey);
-      HumanDecisions.answer(config, request, block);
+      SigningKey signingKey =
+          signAndWrite(Signer.onTerminal(env), env, config, request, statement, key);
       PrintWriter out = spec.commandLine().getOut();
       out.println(
           "signed "
@@ -124,6 +120,31 @@ abstract class DecideCommand implements Callable<Integer> {
     } catch (SigningException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /** The statement a human signs about {@code request}, valid from now for {@code validFor}. */
+  static Statement statement(
+      WorkerConfig config,
+      HumanDecisions.OpenRequest request,
+      Decision decision,
+      String comment,
+      Duration validFor) {
+    Instant now = config.clock().instant().truncatedTo(ChronoUnit.SECONDS);
+    return new Statement(request.subject(), decision, comment, now, now.plus(validFor));
+  }
+
+  /** Signs {@code statement} with {@code key} and writes it under the request's Human Response. */
+  static SigningKey signAndWrite(
+      Signer signer,
+      Map<String, String> env,
+      WorkerConfig config,
+      HumanDecisions.OpenRequest request,
+      Statement statement,
+      String key)
+      throws IOException, SigningException, InterruptedException {
+    SigningKey signingKey = SigningKey.resolve(key, env);
+    HumanDecisions.answer(config, request, signer.sign(statement, signingKey));
+    return signingKey;
   }
 
   /** {@code 30m}, {@code 24h}, {@code 7d}. */

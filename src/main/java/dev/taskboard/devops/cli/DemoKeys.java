@@ -1,10 +1,8 @@
 package dev.taskboard.devops.cli;
 
 import dev.taskboard.devops.trust.Decision;
-import dev.taskboard.devops.trust.SignedBlock;
 import dev.taskboard.devops.trust.Signer;
 import dev.taskboard.devops.trust.SigningException;
-import dev.taskboard.devops.trust.SigningKey;
 import dev.taskboard.devops.trust.Statement;
 import dev.taskboard.devops.worker.HumanDecisions;
 import dev.taskboard.devops.worker.WorkerConfig;
@@ -14,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,18 +77,12 @@ record DemoKeys(Path key, Path signers) {
   void trustRunbook(WorkerConfig config, Map<String, String> env)
       throws IOException, InterruptedException {
     HumanDecisions.OpenRequest request = HumanDecisions.openRunbook(config);
-    Instant now = config.clock().instant().truncatedTo(ChronoUnit.SECONDS);
     Statement statement =
-        new Statement(
-            request.subject(),
-            Decision.APPROVE,
-            "the demo's runbook",
-            now,
-            now.plus(Duration.ofDays(1)));
+        DecideCommand.statement(
+            config, request, Decision.APPROVE, "the demo's runbook", Duration.ofDays(1));
     try {
-      SignedBlock block =
-          Signer.withoutTerminal(env).sign(statement, SigningKey.resolve(key.toString(), env));
-      HumanDecisions.answer(config, request, block);
+      DecideCommand.signAndWrite(
+          Signer.withoutTerminal(env), env, config, request, statement, key.toString());
     } catch (SigningException e) {
       throw new IOException("the demo could not sign its runbook: " + e.getMessage(), e);
     }
