@@ -291,10 +291,9 @@ class StepRunnerTest {
       service = pidIn(dir.resolve("service.pid"));
 
       assertTrue(r.ok());
-      assertTrue(
-          Steps.awaitExec(service, "1000." + u, java.time.Duration.ofSeconds(10)),
-          "the service died with its step");
-      assertEquals(List.of(service), Steps.runningWith("1000." + u));
+      assertEquals(
+          List.of(service),
+          Steps.awaitRunningWith("1000." + u, List.of(service), java.time.Duration.ofSeconds(10)));
     } finally {
       Steps.kill(service);
     }

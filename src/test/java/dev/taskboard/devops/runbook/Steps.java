@@ -71,26 +71,19 @@ final class Steps {
    * 1000.<digits>} no other process runs.
    */
   /**
-   * Waits (bounded) until process {@code pid} has exec'd a command line holding {@code token}: a
-   * step's background child may still be the forked shell when the step ends. False when the
-   * process died first or the bound passed.
+   * {@link #runningWith} once it equals {@code expected}, or as it is when {@code bound} passes: a
+   * step's background child may still be between its fork and the exec of its command when the step
+   * ends, so the answer is polled (with a deadline) rather than read once.
    */
-  static boolean awaitExec(long pid, String token, java.time.Duration bound)
+  static List<Long> awaitRunningWith(String token, List<Long> expected, java.time.Duration bound)
       throws InterruptedException {
-    byte[] wanted = token.getBytes(StandardCharsets.UTF_8);
     long deadline = System.nanoTime() + bound.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-        if (indexOf(cmdline, wanted) >= 0) {
-          return true;
-        }
-      } catch (IOException gone) {
-        return false;
-      }
+    List<Long> now = runningWith(token);
+    while (!now.equals(expected) && System.nanoTime() < deadline) {
       Thread.sleep(5); // polling /proc for the exec, with a deadline
+      now = runningWith(token);
     }
-    return false;
+    return now;
   }
 
   static List<Long> runningWith(String token) {
