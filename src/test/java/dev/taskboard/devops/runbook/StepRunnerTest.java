@@ -268,7 +268,16 @@ class StepRunnerTest {
         java.util.Arrays.stream(Files.readString(dir.resolve("ready")).strip().split(" "))
             .map(Long::parseLong)
             .toList();
-    assertEquals(3, Steps.runningWith("1000." + u).stream().filter(strays::contains).count());
+    // Each stray wrote its pid before its exec of sleep: wait (bounded) until all three show.
+    assertEquals(
+        3,
+        Steps.awaitRunningWith(
+                "1000." + u,
+                now -> now.stream().filter(strays::contains).count() == 3,
+                Duration.ofSeconds(10))
+            .stream()
+            .filter(strays::contains)
+            .count());
 
     stop.request();
     StepResult r = running.get(60, TimeUnit.SECONDS);
@@ -293,7 +302,8 @@ class StepRunnerTest {
       assertTrue(r.ok());
       assertEquals(
           List.of(service),
-          Steps.awaitRunningWith("1000." + u, List.of(service), java.time.Duration.ofSeconds(10)));
+          Steps.awaitRunningWith(
+              "1000." + u, List.of(service)::equals, java.time.Duration.ofSeconds(10)));
     } finally {
       Steps.kill(service);
     }

@@ -71,15 +71,16 @@ final class Steps {
    * 1000.<digits>} no other process runs.
    */
   /**
-   * {@link #runningWith} once it equals {@code expected}, or as it is when {@code bound} passes: a
+   * {@link #runningWith} once {@code done} accepts it, or as it is when {@code bound} passes: a
    * step's background child may still be between its fork and the exec of its command when the step
    * ends, so the answer is polled (with a deadline) rather than read once.
    */
-  static List<Long> awaitRunningWith(String token, List<Long> expected, java.time.Duration bound)
+  static List<Long> awaitRunningWith(
+      String token, java.util.function.Predicate<List<Long>> done, java.time.Duration bound)
       throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();
     List<Long> now = runningWith(token);
-    while (!now.equals(expected) && System.nanoTime() < deadline) {
+    while (!done.test(now) && System.nanoTime() < deadline) {
       Thread.sleep(5); // polling /proc for the exec, with a deadline
       now = runningWith(token);
     }
