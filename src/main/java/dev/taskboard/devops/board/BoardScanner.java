@@ -57,18 +57,13 @@ final class BoardScanner implements BoardWalk.Visitor {
    * Reads {@code file} once, selecting the tasks {@code filter} matches (none when null) and those
    * in {@code alsoIds}; the caller closes the snapshot.
    */
-  static Snapshot scan(Path file, ArrayPath arrayPath, TaskFilter filter, Set<String> alsoIds)
-      throws IOException {
-    return new BoardScanner(file, arrayPath, filter, alsoIds).scan(Snapshot.Hooks.NONE);
-  }
-
   static Snapshot scan(
-      Path file, ArrayPath arrayPath, TaskFilter filter, Set<String> alsoIds, Snapshot.Hooks hooks)
+      Path file, ArrayPath arrayPath, TaskFilter filter, Set<String> alsoIds, Board.Hooks hooks)
       throws IOException {
     return new BoardScanner(file, arrayPath, filter, alsoIds).scan(hooks);
   }
 
-  private Snapshot scan(Snapshot.Hooks hooks) throws IOException {
+  private Snapshot scan(Board.Hooks hooks) throws IOException {
     // Attributes before opening: should another writer rename a new version in between, they
     // describe the older file and the check before a write sees the board changed. The other way
     // round they would describe a file this pass never read.

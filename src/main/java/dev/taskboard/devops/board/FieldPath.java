@@ -33,6 +33,17 @@ public record FieldPath(List<String> names) {
     return node;
   }
 
+  /**
+   * The value at this path in a new task, which must be a scalar: the key a follow-up is known by.
+   */
+  JsonNode valueOfNew(JsonNode task) {
+    JsonNode value = in(task);
+    if (!value.isValueNode()) {
+      throw new IllegalArgumentException("the new task has no value at " + this);
+    }
+    return value;
+  }
+
   @Override
   public String toString() {
     return String.join(".", names);

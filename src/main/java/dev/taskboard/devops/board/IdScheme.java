@@ -2,10 +2,13 @@ package dev.taskboard.devops.board;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +64,35 @@ record IdScheme(String key, String prefix, BigInteger last, int width, boolean n
       }
     }
     return new IdScheme(key, prefix, max, width, false);
+  }
+
+  /**
+   * {@code given} as it is to be added: with its own id, refused when {@code taken} holds it; else
+   * with the scheme's next id, first, under the board's key ({@code emptyKey} on an empty board).
+   */
+  static ObjectNode withId(
+      ObjectNode given, List<Slot> slots, Set<String> taken, String emptyKey, Path file)
+      throws BoardException {
+    if (given.has("id") || given.has("task_id")) {
+      if (taken.contains(idOf(given))) {
+        throw new BoardException(
+            file,
+            "a task with id "
+                + idOf(given)
+                + " already exists; leave the id out to get the next one");
+      }
+      return given.deepCopy();
+    }
+    IdScheme scheme = of(slots);
+    ObjectNode task = Json.MAPPER.createObjectNode();
+    task.set(slots.isEmpty() ? emptyKey : scheme.key(), scheme.next(taken::contains));
+    task.setAll(given);
+    return task;
+  }
+
+  /** The id of a task about to be added, as text. */
+  static String idOf(JsonNode task) {
+    return (task.has("id") ? task.get("id") : task.get("task_id")).asText();
   }
 
   /** The next id of the scheme that {@code taken} does not hold (ids compared as text). */

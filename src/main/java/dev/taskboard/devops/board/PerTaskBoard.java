@@ -12,13 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,10 +56,11 @@ public final class PerTaskBoard implements Board {
   private static final Logger LOG = LoggerFactory.getLogger(PerTaskBoard.class);
 
   /** The fields an index entry mirrors from its task, besides the id and updated_at. */
-  static final List<String> MIRRORED = List.of("title", "status", "agent", "type", "priority");
+  private static final List<String> MIRRORED =
+      List.of("title", "status", "agent", "type", "priority");
 
-  /** The mirrored fields compared between an entry and its file. */
-  private static final List<String> COMPARED = List.of("status", "agent", "type", "priority");
+  /** The mirrored fields compared between an entry and its file, and given to a new entry. */
+  private static final List<String> COMPARED = MIRRORED.subList(1, MIRRORED.size());
 
   /** The fields lifted from {@code payload} when the task has none at the top level. */
   private static final List<String> LIFTED = List.of("type", "priority");
@@ -93,27 +92,14 @@ public final class PerTaskBoard implements Board {
     return dir;
   }
 
-  /** The index, {@code index.json} in the directory. */
-  public Path index() {
-    return index;
-  }
-
-  /** The file of the task with this id (which {@link #unsafeId} must have accepted). */
-  Path taskFile(String id) {
-    return dir.resolve(id + ".json");
-  }
-
   /**
    * Why {@code id} cannot name a file in the directory, or null when it can: a path separator,
    * {@code .} or {@code ..}, a leading dot (hidden and temp files), a control character, the
    * index's own name, over {@value #MAX_ID_CHARS} characters, or text no file name can hold.
    */
   public static String unsafeId(String id) {
-    if (id.isEmpty()) {
-      return "an empty id names no file";
-    }
-    if (id.length() > MAX_ID_CHARS) {
-      return "an id over " + MAX_ID_CHARS + " characters cannot name its file";
+    if (id.isEmpty() || id.length() > MAX_ID_CHARS) {
+      return "an id names its file with 1 to " + MAX_ID_CHARS + " characters";
     }
     if (id.indexOf('/') >= 0 || id.indexOf('\\') >= 0) {
       return "an id with a path separator would name a file outside the tasks directory";
@@ -121,44 +107,44 @@ public final class PerTaskBoard implements Board {
     if (id.startsWith(".")) {
       return "an id starting with a dot would name a hidden file or a path outside the directory";
     }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-        return "an id with a control character cannot name its file";
-      }
+    if (id.chars().anyMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))) {
+      return "an id with a control character cannot name its file";
     }
     if (!StandardCharsets.UTF_8.newEncoder().canEncode(id)) {
       return "an id that is not valid Unicode text cannot name its file";
     }
-    if ((id + ".json").equals(BoardLayout.INDEX)) {
-      return "the id index would name the index itself";
-    }
-    return null;
-  }
-
-  private RefusedTaskException unsafe(String id, String why) {
-    return new RefusedTaskException(
-        index,
-        id,
-        "task "
-            + Json.compact(Json.MAPPER.getNodeFactory().textNode(id))
-            + ": "
-            + why
-            + "; give the task another id");
+    return (id + ".json").equals(BoardLayout.INDEX)
+        ? "the id index would name the index itself"
+        : null;
   }
 
   // ---------------------------------------------------------------- reads
 
-  /** One index entry: where it is and what it says. */
-  private record Entry(String id, int position, JsonNode json) {}
-
-  /** The index's entries, in order; the snapshot's stamp is the index's. */
-  private List<Entry> entries(Snapshot s) throws IOException {
-    List<Entry> entries = new ArrayList<>(s.slots.size());
-    for (Slot slot : s.slots) {
-      entries.add(new Entry(slot.id(), slot.index(), s.task(slot)));
+  /** The index as read: its entries (as tasks of the entry's fields), and when it was written. */
+  private record Index(List<Slot> slots, List<Task> entries, long modifiedNanos) {
+    Task entry(Path index, String id) throws TaskNotFoundException {
+      return entries.stream()
+          .filter(e -> e.id().equals(id))
+          .findFirst()
+          .orElseThrow(() -> new TaskNotFoundException(index, id));
     }
-    return entries;
+  }
+
+  private Index readIndex() throws IOException {
+    requireDirectory();
+    if (!Files.exists(index, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BoardException(
+          index,
+          "does not exist; a per-task board needs its index (an empty one is []), or run"
+              + " 'devops-worker init'");
+    }
+    try (Snapshot s = BoardScanner.scan(index, ArrayPath.auto(), null, Set.of(), options.hooks())) {
+      List<Task> entries = new ArrayList<>(s.slots.size());
+      for (Slot slot : s.slots) {
+        entries.add(s.taskAt(slot));
+      }
+      return new Index(s.slots, entries, s.state.modifiedNanos());
+    }
   }
 
   /** The directory's lock, on its index; the directory must exist. */
@@ -173,70 +159,41 @@ public final class PerTaskBoard implements Board {
     }
   }
 
-  private Snapshot scanIndex() throws IOException {
-    requireDirectory();
-    if (!Files.exists(index, LinkOption.NOFOLLOW_LINKS)) {
-      throw new BoardException(
-          index,
-          "does not exist; a per-task board needs its index (an empty one is []), or run"
-              + " 'devops-worker init'");
-    }
-    return BoardScanner.scan(
-        index, ArrayPath.auto(), null, Set.of(), options.hooks()::betweenAttributesAndOpen);
-  }
-
   @Override
   public Selection read(
       TaskFilter filter, Set<String> alsoIds, Function<Task, Collection<String>> references)
       throws IOException {
     FileStamp stamp = stamp();
-    try (Snapshot s = scanIndex()) {
-      long indexModified = s.state.modifiedNanos();
-      List<Entry> entries = entries(s);
-      Map<String, Entry> byId = new HashMap<>();
-      Map<String, String> statuses = new HashMap<>();
-      for (Entry e : entries) {
-        byId.put(e.id(), e);
-        JsonNode status = e.json().get("status");
-        if (status != null && status.isTextual()) {
-          statuses.put(e.id(), status.asText());
-        }
-      }
-      Map<Integer, Task> chosen = new TreeMap<>();
-      List<RefusedTaskException> refused = new ArrayList<>();
-      List<Disagreement> disagreements = new ArrayList<>();
-      for (Entry e : entries) {
-        String why = unsafeId(e.id());
-        if (why != null) {
-          refused.add(unsafe(e.id(), why));
-          continue;
-        }
-        boolean asked = alsoIds.contains(e.id());
-        if (!asked && !mightMatch(filter, e.json()) && !changedSince(e.id(), indexModified)) {
-          continue;
-        }
+    Index read = readIndex();
+    Map<String, String> statuses = new HashMap<>();
+    read.entries().forEach(e -> statuses.put(e.id(), e.text("status")));
+    Map<Integer, Task> chosen = new TreeMap<>();
+    List<RefusedTaskException> refused = new ArrayList<>();
+    List<Disagreement> disagreements = new ArrayList<>();
+    for (Task e : read.entries()) {
+      boolean asked = alsoIds.contains(e.id());
+      if (unsafeId(e.id()) != null
+          || asked
+          || mightMatch(filter, e.json())
+          || changedSince(e.id(), read.modifiedNanos())) {
         Optional<Task> task = load(e, refused, disagreements);
         if (task.isPresent()) {
-          String status = task.get().text("status");
-          if (!status.isEmpty()) {
-            statuses.put(e.id(), status);
-          }
+          statuses.put(e.id(), task.get().text("status"));
           if (asked || filter.matches(task.get().json())) {
-            chosen.put(e.position(), task.get());
+            chosen.put(e.index(), task.get());
           }
         }
       }
-      Set<String> named = new LinkedHashSet<>();
-      chosen.values().forEach(t -> named.addAll(references.apply(t)));
-      for (String id : named) {
-        Entry e = byId.get(id);
-        if (e != null && !chosen.containsKey(e.position()) && unsafeId(id) == null) {
-          load(e, refused, disagreements).ifPresent(t -> chosen.put(e.position(), t));
-        }
-      }
-      return new Selection(
-          new ArrayList<>(chosen.values()), statuses, refused, disagreements, stamp);
     }
+    Set<String> named = new LinkedHashSet<>();
+    chosen.values().forEach(t -> named.addAll(references.apply(t)));
+    for (Task e : read.entries()) {
+      if (named.contains(e.id()) && !chosen.containsKey(e.index()) && unsafeId(e.id()) == null) {
+        load(e, refused, disagreements).ifPresent(t -> chosen.put(e.index(), t));
+      }
+    }
+    statuses.values().removeIf(String::isEmpty);
+    return new Selection(new ArrayList<>(chosen.values()), statuses, refused, disagreements, stamp);
   }
 
   /**
@@ -245,36 +202,25 @@ public final class PerTaskBoard implements Board {
    */
   private static boolean mightMatch(TaskFilter filter, JsonNode entry) {
     Optional<Set<String>> fields = filter.fields();
-    if (fields.isEmpty()) {
-      return true;
-    }
-    for (String field : fields.get()) {
-      if (!entry.has(field)) {
-        return true;
-      }
-    }
-    return filter.matches(entry);
+    return fields.isEmpty() || !fields.get().stream().allMatch(entry::has) || filter.matches(entry);
   }
 
   /** Whether the task's file was written at or after the index: the entry may be stale. */
   private boolean changedSince(String id, long indexModified) throws IOException {
     try {
-      BasicFileAttributes a =
-          Files.readAttributes(taskFile(id), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      var t = a.lastModifiedTime().toInstant();
-      return t.getEpochSecond() * 1_000_000_000L + t.getNano() >= indexModified;
+      return FileStamp.attributesOf(taskFile(id)).modifiedNanos() >= indexModified;
     } catch (NoSuchFileException e) {
       return true; // refused when opened: the reader hears why
     }
   }
 
-  /** The task of {@code e} from its file, or empty when it is refused (the reason added). */
+  /** The task of {@code entry} from its file, or empty when it is refused (the reason added). */
   private Optional<Task> load(
-      Entry e, List<RefusedTaskException> refused, List<Disagreement> disagreements)
+      Task entry, List<RefusedTaskException> refused, List<Disagreement> disagreements)
       throws IOException {
     try {
-      Task task = readTask(e.id(), e.position());
-      disagreements.addAll(disagreements(e.id(), e.json(), task.json()));
+      Task task = readTask(entry.id(), entry.index());
+      disagreements.addAll(disagreements(entry.id(), entry.json(), task.json()));
       return Optional.of(task);
     } catch (RefusedTaskException r) {
       refused.add(r);
@@ -282,21 +228,54 @@ public final class PerTaskBoard implements Board {
     }
   }
 
+  /** The file of the task with this id (which {@link #unsafeId} must have accepted). */
+  private Path taskFile(String id) {
+    return dir.resolve(id + ".json");
+  }
+
   /**
    * The task as the board shows it, from its file.
    *
-   * @throws RefusedTaskException when the file is missing, broken, a link, or holds another task
+   * @throws RefusedTaskException when the id names no file safely, or the file is missing, not a
+   *     regular file, broken, or holds another task
    */
   private Task readTask(String id, int position) throws IOException {
-    Path file = checkedTaskFile(id);
+    String unsafe = unsafeId(id);
+    if (unsafe != null) {
+      String quoted = Json.compact(Json.MAPPER.getNodeFactory().textNode(id));
+      throw new RefusedTaskException(
+          index, id, "task " + quoted + ": " + unsafe + "; give the task another id");
+    }
+    Path file = taskFile(id);
+    if (Files.isSymbolicLink(file) || !Files.isRegularFile(file)) {
+      throw new RefusedTaskException(
+          file,
+          id,
+          Files.isSymbolicLink(file)
+              ? "is a symbolic link; a task's file must be a regular file, replace the link"
+              : !Files.exists(file)
+                  ? "does not exist, but "
+                      + BoardLayout.INDEX
+                      + " lists task "
+                      + id
+                      + "; restore the file or remove the entry"
+                  : "is not a regular file; a task's file holds one JSON object");
+    }
     try (Snapshot t =
-        BoardScanner.scan(
-            file, ArrayPath.oneTask(), null, Set.of(), options.hooks()::betweenAttributesAndOpen)) {
-      Slot only = t.slots.get(0);
-      if (!only.id().equals(id)) {
-        throw holdsAnother(file, id, only.id());
+        BoardScanner.scan(file, ArrayPath.oneTask(), null, Set.of(), options.hooks())) {
+      Task raw = t.taskAt(t.slots.get(0));
+      if (!raw.id().equals(id)) {
+        throw new RefusedTaskException(
+            file,
+            id,
+            "holds task "
+                + raw.id()
+                + ", not "
+                + id
+                + " as "
+                + BoardLayout.INDEX
+                + " says; give the file the name of its task_id");
       }
-      Task raw = t.taskAt(only);
       return new Task(id, position, raw.line(), raw.column(), lift(raw.json()));
     } catch (RefusedTaskException r) {
       throw r;
@@ -305,59 +284,13 @@ public final class PerTaskBoard implements Board {
     }
   }
 
-  /** The task's file, if it is a regular file (not a link, not missing). */
-  private Path checkedTaskFile(String id) throws IOException {
-    String why = unsafeId(id);
-    if (why != null) {
-      throw unsafe(id, why);
-    }
-    Path file = taskFile(id);
-    if (Files.isSymbolicLink(file)) {
-      throw new RefusedTaskException(
-          file, id, "is a symbolic link; a task's file must be a regular file, replace the link");
-    }
-    if (!Files.exists(file)) {
-      throw new RefusedTaskException(
-          file,
-          id,
-          "does not exist, but "
-              + BoardLayout.INDEX
-              + " lists task "
-              + id
-              + "; restore the file or remove the entry");
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new RefusedTaskException(
-          file, id, "is not a regular file; a task's file holds one JSON object");
-    }
-    return file;
-  }
-
-  private static RefusedTaskException holdsAnother(Path file, String id, String found) {
-    return new RefusedTaskException(
-        file,
-        id,
-        "holds task "
-            + found
-            + ", not "
-            + id
-            + " as "
-            + BoardLayout.INDEX
-            + " says; give the file the name of its task_id");
-  }
-
   /** The task as the board shows it: its file, with {@code type}/{@code priority} from payload. */
   static JsonNode lift(JsonNode file) {
-    if (!file.isObject()) {
-      return file;
-    }
+    JsonNode payload = file.path("payload");
     ObjectNode shown = null;
-    JsonNode payload = file.get("payload");
     for (String field : LIFTED) {
-      if (!file.has(field) && payload != null && payload.isObject() && payload.has(field)) {
-        if (shown == null) {
-          shown = file.deepCopy();
-        }
+      if (file.isObject() && !file.has(field) && payload.isObject() && payload.has(field)) {
+        shown = shown == null ? file.deepCopy() : shown;
         shown.set(field, payload.get(field));
       }
     }
@@ -368,11 +301,11 @@ public final class PerTaskBoard implements Board {
   private static List<Disagreement> disagreements(String id, JsonNode entry, JsonNode shown) {
     List<Disagreement> out = new ArrayList<>();
     for (String field : COMPARED) {
-      JsonNode said = entry.get(field);
-      JsonNode truth = shown.get(field);
-      if (said != null
+      JsonNode said = entry.path(field);
+      JsonNode truth = shown.path(field);
+      if (!said.isMissingNode()
           && !said.isNull()
-          && truth != null
+          && !truth.isMissingNode()
           && !truth.isNull()
           && !said.equals(truth)) {
         out.add(new Disagreement(id, field, Json.compact(said), Json.compact(truth)));
@@ -383,10 +316,7 @@ public final class PerTaskBoard implements Board {
 
   @Override
   public Task get(String id) throws IOException {
-    try (Snapshot s = scanIndex()) {
-      Slot slot = s.slot(id).orElseThrow(() -> new TaskNotFoundException(index, id));
-      return readTask(id, slot.index());
-    }
+    return readTask(id, readIndex().entry(index, id).index());
   }
 
   @Override
@@ -401,10 +331,7 @@ public final class PerTaskBoard implements Board {
 
   @Override
   public Watched watched() throws IOException {
-    Path real = dir.toAbsolutePath();
-    if (Files.exists(real)) {
-      real = real.toRealPath();
-    }
+    Path real = Files.exists(dir) ? dir.toRealPath() : dir.toAbsolutePath();
     return new Watched(real, name -> name.endsWith(".json") && !name.startsWith("."));
   }
 
@@ -413,66 +340,43 @@ public final class PerTaskBoard implements Board {
   @Override
   public Task update(String id, Function<Task, Patch> compute) throws IOException {
     try (Closeable held = lock()) {
-      int position = position(id);
-      Path file = checkedTaskFile(id);
-      SingleFileBoard one = new SingleFileBoard(file, ArrayPath.oneTask(), options, true);
-      String[] stampedAt = new String[1];
-      Task written;
+      int position = readIndex().entry(index, id).index();
+      readTask(id, position); // refuses a file that is missing, a link, broken or another task's
+      SingleFileBoard one = new SingleFileBoard(taskFile(id), ArrayPath.oneTask(), options, true);
+      Task written =
+          one.update(
+              id,
+              raw -> {
+                Patch patch =
+                    compute.apply(
+                        new Task(id, position, raw.line(), raw.column(), lift(raw.json())));
+                JsonNode stamped = raw.json().get(UPDATED_AT);
+                return patch.sets().isEmpty() || stamped == null
+                    ? patch
+                    : patch.set(UPDATED_AT, now(stamped));
+              });
+      Task shown = new Task(id, position, written.line(), written.column(), lift(written.json()));
       try {
-        written =
-            one.update(
-                id,
-                raw -> {
-                  Patch patch =
-                      compute.apply(
-                          new Task(id, position, raw.line(), raw.column(), lift(raw.json())));
-                  if (!patch.sets().isEmpty() && raw.json().has(UPDATED_AT)) {
-                    stampedAt[0] = timestamp(raw.json().get(UPDATED_AT));
-                    patch =
-                        patch.set(UPDATED_AT, Json.MAPPER.getNodeFactory().textNode(stampedAt[0]));
-                  }
-                  return patch;
-                });
-      } catch (TaskNotFoundException other) {
-        try (Snapshot t = BoardScanner.scan(file, ArrayPath.oneTask(), null, Set.of())) {
-          throw holdsAnother(file, id, t.slots.get(0).id());
-        }
+        writeEntry(id, shown.json());
+      } catch (IOException | RuntimeException e) {
+        // The file is the truth and the write counts; the next read reports the disagreement.
+        LOG.warn(
+            "{}: task {} was written to its file, but its index entry could not be: {}; the next"
+                + " read repairs it",
+            index,
+            id,
+            e.getMessage());
       }
-      entryAfterFile(id, written.json(), stampedAt[0]);
       lastWritten = stamp();
-      return new Task(id, position, written.line(), written.column(), lift(written.json()));
-    }
-  }
-
-  /** The entry's position in the index; throws when the index has no such task. */
-  private int position(String id) throws IOException {
-    try (Snapshot s = scanIndex()) {
-      return s.slot(id).orElseThrow(() -> new TaskNotFoundException(index, id)).index();
-    }
-  }
-
-  /**
-   * After the task's file was written: its index entry, the file's values. A failure is logged: the
-   * file is the truth and the write counts.
-   */
-  private void entryAfterFile(String id, JsonNode file, String updatedAt) {
-    try {
-      writeEntry(id, lift(file), updatedAt);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "{}: task {} was written to its file, but its index entry could not be: {}; the next"
-              + " read repairs it",
-          index,
-          id,
-          e.getMessage());
+      return shown;
     }
   }
 
   /**
    * Sets the entry's mirrored fields to the task's values where they differ (fields the entry has,
-   * and always status), and its updated_at when anything changed; returns whether it wrote.
+   * and always a scalar status), and its updated_at when it has one; returns whether it wrote.
    */
-  private boolean writeEntry(String id, JsonNode shown, String updatedAt) throws IOException {
+  private boolean writeEntry(String id, JsonNode shown) throws IOException {
     boolean[] changed = new boolean[1];
     indexBoard.update(
         id,
@@ -481,66 +385,47 @@ public final class PerTaskBoard implements Board {
           for (String field : MIRRORED) {
             JsonNode truth = shown.get(field);
             JsonNode said = entry.json().get(field);
-            boolean mirrors = said != null || field.equals("status");
-            if (mirrors && truth != null && !Objects.equals(said, truth)) {
-              if (!(truth.isTextual() || truth.isNumber() || truth.isNull()) && said == null) {
-                continue;
-              }
+            boolean mirrored =
+                said != null
+                    || field.equals("status")
+                        && (truth.isTextual() || truth.isNumber() || truth.isNull());
+            if (truth != null && mirrored && !truth.equals(said)) {
               patch = patch.set(field, truth);
             }
           }
-          if (patch.sets().isEmpty()) {
+          JsonNode stamp = entry.json().get(UPDATED_AT);
+          changed[0] = !patch.sets().isEmpty();
+          if (!changed[0] || stamp == null) {
             return patch;
           }
-          changed[0] = true;
-          JsonNode stamp = entry.json().get(UPDATED_AT);
-          if (stamp != null || updatedAt != null) {
-            String value =
-                updatedAt != null
-                    ? updatedAt
-                    : shown.has(UPDATED_AT) && shown.get(UPDATED_AT).isTextual()
-                        ? shown.get(UPDATED_AT).asText()
-                        : timestamp(stamp);
-            patch = patch.set(UPDATED_AT, Json.MAPPER.getNodeFactory().textNode(value));
-          }
-          return patch;
+          JsonNode fileStamp = shown.path(UPDATED_AT);
+          return patch.set(UPDATED_AT, fileStamp.isTextual() ? fileStamp : now(stamp));
         });
     return changed[0];
   }
 
   /** Now, in the style of {@code like}: with milliseconds unless it has none. */
-  private String timestamp(JsonNode like) {
-    Instant now = clock.instant();
+  private JsonNode now(JsonNode like) {
     boolean seconds =
-        like != null
-            && like.isTextual()
-            && like.asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
-    DateTimeFormatter f =
-        DateTimeFormatter.ofPattern(
-                seconds ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
-    return f.format(now.truncatedTo(ChronoUnit.MILLIS));
+        like != null && like.asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    String pattern = seconds ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
+    return Json.MAPPER
+        .getNodeFactory()
+        .textNode(
+            DateTimeFormatter.ofPattern(pattern).withZone(ZoneOffset.UTC).format(clock.instant()));
   }
 
   @Override
   public int repairIndex(Set<String> ids) throws IOException {
     int repaired = 0;
     try (Closeable held = lock()) {
-      for (String id : ids) {
-        int position;
+      for (Task e : readIndex().entries()) {
         try {
-          position = position(id);
-        } catch (TaskNotFoundException gone) {
-          continue;
-        }
-        Task task;
-        try {
-          task = readTask(id, position);
+          if (ids.contains(e.id()) && writeEntry(e.id(), readTask(e.id(), e.index()).json())) {
+            repaired++;
+          }
         } catch (RefusedTaskException r) {
-          continue; // nothing to repair from
-        }
-        if (writeEntry(id, task.json(), null)) {
-          repaired++;
+          // nothing to repair from: the read reports the task refused
         }
       }
       if (repaired > 0) {
@@ -553,90 +438,56 @@ public final class PerTaskBoard implements Board {
   @Override
   public Task add(ObjectNode task) throws IOException {
     try (Closeable held = lock()) {
-      return addHeld(task);
+      return addHeld(task, readIndex());
     }
   }
 
   @Override
   public Task addIfAbsent(ObjectNode task, String keyPath) throws IOException {
     FieldPath key = FieldPath.parse(keyPath);
-    JsonNode wanted = key.in(task);
-    if (!wanted.isValueNode()) {
-      throw new IllegalArgumentException("the new task has no value at " + keyPath);
-    }
+    JsonNode wanted = key.valueOfNew(task);
     try (Closeable held = lock()) {
-      List<Entry> entries;
-      try (Snapshot s = scanIndex()) {
-        entries = entries(s);
-      }
-      for (Entry e : entries) {
-        if (unsafeId(e.id()) != null) {
-          continue;
-        }
-        Task existing;
+      Index read = readIndex();
+      for (Task e : read.entries()) {
         try {
-          existing = readTask(e.id(), e.position());
+          Task existing = readTask(e.id(), e.index());
+          if (key.in(existing.json()).equals(wanted)) {
+            return existing;
+          }
         } catch (RefusedTaskException r) {
-          continue;
-        }
-        if (key.in(existing.json()).equals(wanted)) {
-          return existing;
+          // refused alone: not the task asked for
         }
       }
-      return addHeld(task);
+      return addHeld(task, read);
     }
   }
 
   /** Adds the task's file, then its index entry; the directory's lock is held. */
-  private Task addHeld(ObjectNode given) throws IOException {
-    List<Slot> slots;
-    List<Entry> entries;
-    try (Snapshot s = scanIndex()) {
-      slots = s.slots;
-      entries = entries(s);
-    }
-    Set<String> taken = new HashSet<>();
-    slots.forEach(slot -> taken.add(slot.id()));
-    taken.addAll(fileIds());
-    ObjectNode task = given.deepCopy();
-    String idKey = task.has("id") ? "id" : task.has("task_id") ? "task_id" : null;
-    String id;
-    if (idKey == null) {
-      IdScheme scheme = IdScheme.of(slots);
-      JsonNode next = scheme.next(taken::contains);
-      ObjectNode withId = Json.MAPPER.createObjectNode();
-      withId.set(slots.isEmpty() ? "task_id" : scheme.key(), next);
-      withId.setAll(task);
-      task = withId;
-      id = next.asText();
-    } else {
-      id = task.get(idKey).asText();
-      if (taken.contains(id)) {
-        throw new BoardException(
-            index,
-            "a task with id " + id + " already exists; leave the id out to get the next one");
-      }
-    }
-    String why = unsafeId(id);
-    if (why != null) {
-      throw new BoardException(index, "task " + id + ": " + why + "; give the task another id");
+  private Task addHeld(ObjectNode given, Index read) throws IOException {
+    Set<String> taken = fileIds();
+    read.entries().forEach(e -> taken.add(e.id()));
+    ObjectNode task = IdScheme.withId(given, read.slots(), taken, "task_id", index);
+    String id = IdScheme.idOf(task);
+    String unsafe = unsafeId(id);
+    if (unsafe != null) {
+      throw new BoardException(index, "task " + id + ": " + unsafe + "; give the task another id");
     }
     Path file = taskFile(id);
-    byte[] bytes = render(task, newestTaskFile(entries));
+    byte[] bytes = render(task, newestTaskFile(read.entries()));
     if (!LockedUpdate.createHeld(file, bytes)) {
       throw new BoardException(file, "exists already; leave the id out to get the next one");
     }
     JsonNode shown = lift(Json.parse(new String(bytes, StandardCharsets.UTF_8)));
     ObjectNode entry = Json.MAPPER.createObjectNode();
     entry.put("task_id", id);
-    entry.set("title", title(shown));
-    for (String field : List.of("status", "agent", "type", "priority")) {
-      entry.set(field, shown.has(field) ? shown.get(field) : Json.MAPPER.nullNode());
-    }
-    entry.put(
+    JsonNode title =
+        shown.path("title").isTextual() ? shown.path("title") : shown.at("/payload/title");
+    entry.put("title", title.isTextual() ? title.asText() : "");
+    COMPARED.forEach(f -> entry.set(f, shown.has(f) ? shown.get(f) : Json.MAPPER.nullNode()));
+    List<Task> entries = read.entries();
+    entry.set(
         UPDATED_AT,
-        timestamp(
-            entries.isEmpty() ? null : entries.get(entries.size() - 1).json().get(UPDATED_AT)));
+        now(entries.isEmpty() ? null : entries.get(entries.size() - 1).json().get(UPDATED_AT)));
     try {
       indexBoard.add(entry);
     } catch (IOException | RuntimeException e) {
@@ -644,40 +495,26 @@ public final class PerTaskBoard implements Board {
       throw e;
     }
     lastWritten = stamp();
-    return new Task(id, slots.size(), 1, 1, shown);
-  }
-
-  private static JsonNode title(JsonNode task) {
-    JsonNode title = task.get("title");
-    if (title == null || !title.isTextual()) {
-      title = task.path("payload").get("title");
-    }
-    return title != null && title.isTextual() ? title : Json.MAPPER.getNodeFactory().textNode("");
+    return new Task(id, entries.size(), 1, 1, shown);
   }
 
   /** The ids the directory's task files name ({@code <id>.json}), index or not. */
   private Set<String> fileIds() throws IOException {
     Set<String> ids = new HashSet<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
-      for (Path f : files) {
-        String name = f.getFileName().toString();
-        ids.add(name.substring(0, name.length() - ".json".length()));
-      }
+      files.forEach(f -> ids.add(f.getFileName().toString().replaceFirst("\\.json$", "")));
     }
     return ids;
   }
 
   /** The newest listed task's file, whose style a new file follows; null when none is readable. */
-  private byte[] newestTaskFile(List<Entry> entries) throws IOException {
+  private byte[] newestTaskFile(List<Task> entries) throws IOException {
     for (int i = entries.size() - 1; i >= 0; i--) {
       String id = entries.get(i).id();
-      if (unsafeId(id) != null) {
-        continue;
-      }
-      Path file = taskFile(id);
-      if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-          && Files.size(file) <= Json.MAX_ENTRY_BYTES) {
-        return Files.readAllBytes(file);
+      if (unsafeId(id) == null
+          && Files.isRegularFile(taskFile(id), LinkOption.NOFOLLOW_LINKS)
+          && Files.size(taskFile(id)) <= Json.MAX_ENTRY_BYTES) {
+        return Files.readAllBytes(taskFile(id));
       }
     }
     return null;
@@ -685,22 +522,14 @@ public final class PerTaskBoard implements Board {
 
   /** The task in the style of {@code like} (indent, separators, line ends, final newline). */
   private static byte[] render(ObjectNode task, byte[] like) {
-    Style style = Style.DEFAULT;
-    String end = "\n";
-    if (like != null) {
-      int open = 0;
-      while (open < like.length && like[open] != '{') {
-        open++;
-      }
-      if (open < like.length) {
-        style = Style.of(java.util.Arrays.copyOfRange(like, open, like.length), "");
-      }
-      int last = like.length;
-      while (last > 0 && Style.Bytes.isWhitespace(like[last - 1])) {
-        last--;
-      }
-      end = new String(like, last, like.length - last, StandardCharsets.UTF_8);
+    if (like == null) {
+      return (Style.DEFAULT.render(task, "") + "\n").getBytes(StandardCharsets.UTF_8);
     }
+    Style.Bytes b = new Style.Bytes(like);
+    int open = b.indexOf((byte) '{', 0);
+    Style style =
+        open < 0 ? Style.DEFAULT : Style.of(Arrays.copyOfRange(like, open, like.length), "");
+    String end = b.text(b.skipBackWhitespace(like.length), like.length);
     return (style.render(task, "") + end).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +65,6 @@ public final class SingleFileBoard implements Board {
     return file;
   }
 
-  /**
-   * Like {@link #read(TaskFilter, Set)}, also selecting the tasks each selected task names ({@code
-   * references}, e.g. its {@code payload.evidence_tasks}) — from the same version, without a second
-   * pass over the board.
-   */
   @Override
   public Selection read(
       TaskFilter filter, Set<String> alsoIds, Function<Task, Collection<String>> references)
@@ -104,24 +100,21 @@ public final class SingleFileBoard implements Board {
       throws IOException {
     try {
       chosen.put(slot.index(), s.taskAt(slot));
-    } catch (TaskTooLargeException tooLarge) {
+    } catch (RefusedTaskException tooLarge) {
       refused.add(tooLarge);
     }
   }
 
-  /** The attributes of the board on disk now (following symlinks). */
   @Override
   public FileStamp stamp() throws IOException {
     return FileStamp.attributesOf(file);
   }
 
-  /** The attributes of the version this board object last wrote, if it wrote one. */
   @Override
   public Optional<FileStamp> lastWritten() {
     return Optional.ofNullable(lastWritten);
   }
 
-  /** The task with this id (ids compare as text). */
   @Override
   public Task get(String id) throws IOException {
     try (Snapshot s = scan(file, null, Set.of(id))) {
@@ -129,11 +122,6 @@ public final class SingleFileBoard implements Board {
     }
   }
 
-  /**
-   * Computes a patch from the task as it is on disk under the lock, and applies it: a
-   * read-modify-write (say, appending to an array field) that no other writer's change can slip
-   * into. Returns the task as written.
-   */
   @Override
   public Task update(String id, Function<Task, Patch> compute) throws IOException {
     return write(
@@ -145,10 +133,6 @@ public final class SingleFileBoard implements Board {
         });
   }
 
-  /**
-   * Appends {@code task} after the last task, in the board's layout. A task without {@code id} /
-   * {@code task_id} gets the next id of the board's scheme. Returns the task as written.
-   */
   @Override
   public Task add(ObjectNode task) throws IOException {
     if (!arrayPath.definite()) {
@@ -162,19 +146,10 @@ public final class SingleFileBoard implements Board {
     return write(null, Set.of(), s -> appendTask(s, task));
   }
 
-  /**
-   * Appends {@code task} unless a task with the same value at {@code keyPath} (e.g. {@code
-   * payload.followup_key}) is already on the board — checked under the lock, in the same write —
-   * and returns the task that is there now. Makes follow-ups idempotent across retries and
-   * restarts.
-   */
   @Override
   public Task addIfAbsent(ObjectNode task, String keyPath) throws IOException {
     FieldPath key = FieldPath.parse(keyPath);
-    JsonNode wanted = key.in(task);
-    if (!wanted.isValueNode()) {
-      throw new IllegalArgumentException("the new task has no value at " + keyPath);
-    }
+    JsonNode wanted = key.valueOfNew(task);
     return write(
         TaskFilter.parse("[?(@." + keyPath + ")]"),
         Set.of(),
@@ -191,10 +166,7 @@ public final class SingleFileBoard implements Board {
 
   @Override
   public Watched watched() throws IOException {
-    Path real = file.toAbsolutePath();
-    if (Files.exists(real)) {
-      real = real.toRealPath();
-    }
+    Path real = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
     String name = real.getFileName().toString();
     return new Watched(real.getParent(), name::equals);
   }
@@ -205,8 +177,7 @@ public final class SingleFileBoard implements Board {
   }
 
   private Snapshot scan(Path path, TaskFilter filter, Set<String> ids) throws IOException {
-    return BoardScanner.scan(
-        path, arrayPath, filter, ids, options.hooks()::betweenAttributesAndOpen);
+    return BoardScanner.scan(path, arrayPath, filter, ids, options.hooks());
   }
 
   private Task write(TaskFilter filter, Set<String> ids, LockedUpdate.Change<Snapshot, Task> change)
@@ -239,23 +210,9 @@ public final class SingleFileBoard implements Board {
    * commands wait before they give up.
    */
   private LockedUpdate.Guards otherToolsLock() {
-    if (!TaskMasterLock.isTaskMasterBoard(file)) {
-      return LockedUpdate.Guards.NONE;
-    }
-    return real -> {
-      TaskMasterLock held = TaskMasterLock.acquire(file, TASK_MASTER_WAIT, null);
-      return new LockedUpdate.Guard() {
-        @Override
-        public void confirm() throws IOException {
-          held.renew();
-        }
-
-        @Override
-        public void close() throws IOException {
-          held.close();
-        }
-      };
-    };
+    return TaskMasterLock.isTaskMasterBoard(file)
+        ? real -> TaskMasterLock.acquire(file, TASK_MASTER_WAIT, null)
+        : LockedUpdate.Guards.NONE;
   }
 
   /** The snapshot's bytes with {@code splices} (ascending, not overlapping) applied. */
@@ -332,27 +289,11 @@ public final class SingleFileBoard implements Board {
               + s.arrays.size()
               + " arrays; give --tasks-path one definite array to add to, like $.phases[0].tasks");
     }
-    ObjectNode task = given.deepCopy();
-    String idKey = task.has("id") ? "id" : task.has("task_id") ? "task_id" : null;
-    String id;
     List<Slot> everySlot = everyArraysSlots(s);
-    Set<String> taken = new java.util.HashSet<>();
+    Set<String> taken = new HashSet<>();
     everySlot.forEach(slot -> taken.add(slot.id()));
-    if (idKey == null) {
-      IdScheme ids = IdScheme.of(everySlot.isEmpty() ? s.slots : everySlot);
-      JsonNode next = ids.next(taken::contains);
-      ObjectNode withId = Json.MAPPER.createObjectNode();
-      withId.set(ids.key(), next);
-      withId.setAll(task);
-      task = withId;
-      id = next.asText();
-    } else {
-      id = task.get(idKey).asText();
-      if (taken.contains(id)) {
-        throw new BoardException(
-            file, "a task with id " + id + " already exists; leave the id out to get the next one");
-      }
-    }
+    ObjectNode task = IdScheme.withId(given, everySlot, taken, "id", file);
+    String id = IdScheme.idOf(task);
     Appended appended = s.slots.isEmpty() ? intoEmptyArray(s, task) : afterLastTask(s, task);
     return Plan.replace(
         spliced(s, List.of(appended.splice())),
@@ -370,7 +311,7 @@ public final class SingleFileBoard implements Board {
     if (every.equals(arrayPath)) {
       return s.slots;
     }
-    try (Snapshot all = BoardScanner.scan(s.file, every, null, Set.of())) {
+    try (Snapshot all = BoardScanner.scan(s.file, every, null, Set.of(), Board.Hooks.NONE)) {
       return all.slots;
     }
   }

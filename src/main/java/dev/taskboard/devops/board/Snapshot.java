@@ -18,13 +18,6 @@ import java.util.Optional;
  * version over the path meanwhile.
  */
 final class Snapshot implements LockedUpdate.Version {
-  /** A seam for tests: a writer that ignores the lock may rename a version in here. */
-  interface Hooks {
-    Hooks NONE = file -> {};
-
-    void betweenAttributesAndOpen(Path file) throws IOException;
-  }
-
   final Path file;
   final FileChannel channel;
   final FileStamp state;
@@ -81,11 +74,19 @@ final class Snapshot implements LockedUpdate.Version {
   /**
    * The entry's bytes.
    *
-   * @throws TaskTooLargeException when it is over the entry limit: that task alone is refused
+   * @throws RefusedTaskException when it is over the entry limit: that task alone is refused
    */
   byte[] entryBytes(Slot slot) throws IOException {
     if (slot.length() > Json.MAX_ENTRY_BYTES) {
-      throw new TaskTooLargeException(file, slot.id(), slot.line(), slot.column(), slot.length());
+      throw new RefusedTaskException(
+          file,
+          slot.id(),
+          slot.line(),
+          slot.column(),
+          String.format(
+              "task %s is %.1f MB; entries over %d MB are refused to keep memory bounded, shorten"
+                  + " it",
+              slot.id(), slot.length() / 1e6, Json.MAX_ENTRY_BYTES / (1024 * 1024)));
     }
     return bytes(slot.start(), slot.end());
   }

@@ -1,6 +1,5 @@
 package dev.taskboard.devops.files;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.DirectoryStream;
@@ -34,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * directory there makes both wait (mkdir and O_EXCL both fail with EEXIST), and both remove a lock
  * whose mtime is more than 10 s old. {@code docs/taskmaster-lock.md} cites the source lines.
  */
-public final class TaskMasterLock implements Closeable {
+public final class TaskMasterLock implements LockedUpdate.Guard {
   /** proper-lockfile's {@code stale} as tm-core sets it, and utils.js's {@code staleLockAge}. */
   static final Duration STALE = Duration.ofSeconds(10);
 
@@ -171,6 +170,12 @@ public final class TaskMasterLock implements Closeable {
     BasicFileAttributes renewed = Files.readAttributes(path, BasicFileAttributes.class, NO_FOLLOW);
     fileKey = renewed.fileKey();
     mtime = renewed.lastModifiedTime();
+  }
+
+  /** {@link #renew()}: the locked-update protocol calls it just before its rename. */
+  @Override
+  public void confirm() throws IOException {
+    renew();
   }
 
   /**

@@ -27,11 +27,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Generates boards of about 50 KB, 1.6 MB (the largest real board, claude-task-master's own), 10
  * MB and 100 MB, then measures, all in one run so that the figures compare: the worker's selective
  * read and one patch, warm (a long-running JVM, as the daemon reads: median of {@code --runs} after
- * as many warm-up rounds) and fresh (a new process per call, wall time of {@code devops-worker
- * board list} / {@code board patch} as an agent runs them), beside {@code jq} and {@code python3}
- * doing the same selection in a process each. The 100 MB board is also read and patched in a JVM
- * limited to {@code -Xmx64m}. Prints a markdown table; docs/benchmarks.md keeps the results. A
- * plain {@code main}: no JUnit, no JMH.
+ * a warm-up of at least as many calls and 3 s) and fresh (a new process per call, wall time of
+ * {@code devops-worker board list} / {@code board patch} as an agent runs them), beside {@code jq}
+ * and {@code python3} doing the same selection in a process each. The 100 MB board is also read and
+ * patched in a JVM limited to {@code -Xmx64m}. Prints a markdown table; docs/benchmarks.md keeps
+ * the results. A plain {@code main}: no JUnit, no JMH.
  */
 public final class BoardBench {
   static final String JQ =
@@ -165,9 +165,18 @@ public final class BoardBench {
     int run() throws Exception;
   }
 
-  /** Median milliseconds of {@code runs} calls, after as many to warm up. */
+  /** How long a warm figure's code runs before it is timed: until the JIT has compiled it. */
+  private static final long WARM_UP_NANOS = 3_000_000_000L;
+
+  /**
+   * Median milliseconds of {@code runs} calls, after warming up for at least as many calls and
+   * {@link #WARM_UP_NANOS}: a daemon reads the board thousands of times, so "warm" means the code
+   * the JIT compiled. A warm-up of a few calls alone leaves a 1.6 MB read partly interpreted (13–17
+   * ms instead of 3 ms, measured on this machine).
+   */
   private static double median(int runs, Op op) throws Exception {
-    for (int i = 0; i < runs; i++) {
+    long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+    for (int i = 0; i < runs || System.nanoTime() < warmUntil; i++) {
       op.run();
     }
     double[] ms = new double[runs];

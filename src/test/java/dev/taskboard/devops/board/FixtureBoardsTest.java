@@ -107,7 +107,7 @@ class FixtureBoardsTest {
   }
 
   static List<Slot> slots(Path file) throws IOException {
-    try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), null, Set.of())) {
+    try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), null, Set.of(), Board.Hooks.NONE)) {
       return s.slots;
     }
   }
@@ -118,7 +118,7 @@ class FixtureBoardsTest {
   }
 
   private static JsonNode entry(Path file, Slot slot) throws IOException {
-    try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), null, Set.of())) {
+    try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), null, Set.of(), Board.Hooks.NONE)) {
       return s.task(slot);
     }
   }

@@ -201,7 +201,12 @@ class ScanRenameRaceTest {
     byte[] rewritten =
         JACKSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(JACKSON.readTree(BOARD));
     try (Snapshot read =
-        BoardScanner.scan(file, ArrayPath.auto(), TaskFilter.parse("[?(@.status)]"), Set.of())) {
+        BoardScanner.scan(
+            file,
+            ArrayPath.auto(),
+            TaskFilter.parse("[?(@.status)]"),
+            Set.of(),
+            Board.Hooks.NONE)) {
       Slot second = read.matches.get(1);
       Files.write(file, rewritten, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
 
