@@ -100,9 +100,12 @@ final class BoardScanner implements BoardWalk.Visitor {
   }
 
   @Override
-  public void empty() throws BoardException {
-    throw new UnreadableBoardException(
-        file, "is empty; an empty board is [] (another writer may be mid-write: retry)");
+  public void problem(JsonLocation at, String reason) throws BoardException {
+    if (at == null) {
+      throw new UnreadableBoardException(
+          file, reason + " (another writer may be mid-write: retry)");
+    }
+    throw at(at, reason);
   }
 
   private void noTaskArray() throws BoardException {
@@ -173,33 +176,6 @@ final class BoardScanner implements BoardWalk.Visitor {
     long open = p.currentTokenLocation().getByteOffset();
     readTask(p, p.currentTokenLocation(), 0);
     arrays.add(new long[] {open, p.currentLocation().getByteOffset()});
-  }
-
-  @Override
-  public void notAnArray(String name, JsonToken found, JsonLocation at) throws BoardException {
-    throw at(at, "the task array " + name + " is " + BoardWalk.describe(found) + ", not an array");
-  }
-
-  @Override
-  public void topLevelNotArray(JsonToken found, JsonLocation at) throws BoardException {
-    throw at(at, "the board's top level is not an array; set the task array path (e.g. $.tasks)");
-  }
-
-  @Override
-  public void notABoard(JsonToken found, JsonLocation at) throws BoardException {
-    if (arrayPath.isOneTask()) {
-      throw at(at, "a task file holds one JSON object, found " + BoardWalk.describe(found));
-    }
-    throw at(
-        at,
-        "a board is a JSON array or object, found "
-            + BoardWalk.describe(found)
-            + "; point --board at the task board");
-  }
-
-  @Override
-  public void trailingContent(JsonLocation at) throws BoardException {
-    throw at(at, "unexpected content after the board's JSON value; remove it");
   }
 
   private void readTask(JsonParser p, JsonLocation start, int array) throws IOException {

@@ -27,20 +27,17 @@ public final class BoardWalk {
       throw new UnsupportedOperationException("this reader reads task arrays only");
     }
 
-    /** The path's last step holds something else than an array. */
-    void notAnArray(String name, JsonToken found, JsonLocation at) throws IOException;
+    /**
+     * What makes the document no board here, as one line saying what to do: a path that leads to
+     * something else than an array, a document that is no array or object; {@code at} is null when
+     * the file holds no JSON value at all (empty, or only whitespace).
+     */
+    void problem(JsonLocation at, String reason) throws IOException;
 
-    /** The path is the top level ({@code $}), which is not an array. */
-    void topLevelNotArray(JsonToken found, JsonLocation at) throws IOException;
-
-    /** The file holds no JSON value at all (empty, or only whitespace). */
-    void empty() throws IOException;
-
-    /** The document is neither an array nor an object. */
-    void notABoard(JsonToken found, JsonLocation at) throws IOException;
-
-    /** Something follows the document's value. */
-    void trailingContent(JsonLocation at) throws IOException;
+    /** Something follows the document's value: what was read may not be the board. */
+    default void trailingContent(JsonLocation at, String reason) throws IOException {
+      problem(at, reason);
+    }
   }
 
   private final ArrayPath path;
@@ -60,13 +57,14 @@ public final class BoardWalk {
     BoardWalk walk = new BoardWalk(path, visitor);
     JsonToken first = p.nextToken();
     if (first == null) {
-      visitor.empty();
+      visitor.problem(null, "is empty; an empty board is []");
       return 0;
     }
     walk.root(p, first);
     JsonToken after = p.nextToken();
     if (after != null) {
-      visitor.trailingContent(p.currentTokenLocation());
+      visitor.trailingContent(
+          p.currentTokenLocation(), "unexpected content after the board's JSON value; remove it");
     }
     return walk.arrays;
   }
@@ -79,15 +77,25 @@ public final class BoardWalk {
         arrays++;
         visitor.oneTask(p);
       } else {
-        visitor.notABoard(first, p.currentTokenLocation());
+        visitor.problem(
+            p.currentTokenLocation(),
+            "a task file holds one JSON object, found " + describe(first));
         p.skipChildren();
       }
     } else if (first == JsonToken.START_ARRAY && rootIsPath) {
       found(p);
     } else if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
-      visitor.notABoard(first, p.currentTokenLocation());
+      visitor.problem(
+          p.currentTokenLocation(),
+          "a board is a JSON array or object, found "
+              + describe(first)
+              + "; point --board at the task board");
     } else if (!path.automatic() && rootIsPath) {
-      visitor.topLevelNotArray(first, p.currentTokenLocation());
+      visitor.problem(
+          p.currentTokenLocation(),
+          "the board's top level is "
+              + describe(first)
+              + ", not the task array; point --tasks-path at the array (e.g. $.tasks)");
       p.skipChildren();
     } else {
       container(p, first, nonEmpty(all), 0);
@@ -119,8 +127,13 @@ public final class BoardWalk {
         if (token == JsonToken.START_ARRAY) {
           found(p);
         } else {
-          visitor.notAnArray(
-              name == null ? "[" + (index - 1) + "]" : name, token, p.currentTokenLocation());
+          visitor.problem(
+              p.currentTokenLocation(),
+              "the task array "
+                  + (name == null ? "[" + (index - 1) + "]" : name)
+                  + " is "
+                  + describe(token)
+                  + ", not an array");
           p.skipChildren();
         }
       } else if (!here.isEmpty() && token.isStructStart()) {

@@ -357,8 +357,7 @@ public final class SingleFileBoard implements Board {
     String unit = firstIndent(head).orElse("  ");
     boolean multiLine = b.indexOf((byte) '\n', 0) >= 0;
     Style style =
-        new Style(
-            multiLine, b.firstLineEnding(), unit, multiLine ? ": " : ":", ",", Style.Escapes.NONE);
+        new Style(multiLine, b.firstLineEnding(), unit, multiLine ? ": " : ":", ",", Style.PLAIN);
     String inner = own + unit;
     String lineEnding = style.lineEnding();
     String text =

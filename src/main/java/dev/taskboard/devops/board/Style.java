@@ -21,31 +21,25 @@ record Style(
     String unit,
     String keySeparator,
     String inlineSeparator,
-    Escapes escapes) {
-  static final Style DEFAULT = new Style(true, "\n", "  ", ": ", ", ", Escapes.NONE);
+    ObjectWriter scalars) {
+  /** Non-ASCII as it is; the other two escape it as Python's json.dumps and as Jackson do. */
+  static final ObjectWriter PLAIN = Json.MAPPER.writer();
 
-  /** How the entry writes non-ASCII characters: as they are, or as {@code \\u} escapes. */
-  enum Escapes {
-    NONE,
-    LOWER_HEX,
-    UPPER_HEX
-  }
-
-  private static final ObjectWriter PLAIN = Json.MAPPER.writer();
   private static final ObjectWriter ASCII =
       Json.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
-  // Python's json.dumps (ensure_ascii) writes \u00e9; Jackson's default is \u00E9.
   private static final ObjectWriter ASCII_LOWER_HEX =
       ASCII.without(JsonWriteFeature.WRITE_HEX_UPPER_CASE);
+
+  static final Style DEFAULT = new Style(true, "\n", "  ", ": ", ", ", PLAIN);
 
   /** The style of the object whose bytes are {@code entry}, written at line indent {@code base}. */
   static Style of(byte[] entry, String base) {
     Bytes b = new Bytes(entry);
     int open = 0;
     int firstKey = b.skipWhitespace(open + 1);
-    Escapes escapes = b.escapes();
+    ObjectWriter scalars = b.scalars();
     if (firstKey >= entry.length || entry[firstKey] != '"') {
-      return DEFAULT.withEscapes(escapes);
+      return new Style(true, "\n", "  ", ": ", ", ", scalars);
     }
     String gap = b.text(open + 1, firstKey);
     int keyEnd = b.stringEnd(firstKey);
@@ -57,7 +51,7 @@ record Style(
     int newline = gap.lastIndexOf('\n');
     if (newline < 0) {
       String inline = keySeparator.endsWith(" ") ? ", " : ",";
-      return new Style(false, b.firstLineEnding(), "  ", keySeparator, inline, escapes);
+      return new Style(false, b.firstLineEnding(), "  ", keySeparator, inline, scalars);
     }
     String memberIndent = gap.substring(newline + 1);
     String unit =
@@ -65,16 +59,12 @@ record Style(
             ? memberIndent.substring(base.length())
             : memberIndent.isEmpty() ? "  " : memberIndent;
     String lineEnding = newline > 0 && gap.charAt(newline - 1) == '\r' ? "\r\n" : "\n";
-    return new Style(true, lineEnding, unit, keySeparator, ", ", escapes);
+    return new Style(true, lineEnding, unit, keySeparator, ", ", scalars);
   }
 
   /** The same style with every member on one line. */
   Style inline() {
-    return new Style(false, lineEnding, unit, keySeparator, inlineSeparator, escapes);
-  }
-
-  Style withEscapes(Escapes escapes) {
-    return new Style(multiLine, lineEnding, unit, keySeparator, inlineSeparator, escapes);
+    return new Style(false, lineEnding, unit, keySeparator, inlineSeparator, scalars);
   }
 
   /** {@code value} as JSON text whose first line continues a line indented by {@code indent}. */
@@ -122,13 +112,7 @@ record Style(
 
   private String scalar(JsonNode value) {
     try {
-      ObjectWriter writer =
-          switch (escapes) {
-            case NONE -> PLAIN;
-            case LOWER_HEX -> ASCII_LOWER_HEX;
-            case UPPER_HEX -> ASCII;
-          };
-      return writer.writeValueAsString(value);
+      return scalars.writeValueAsString(value);
     } catch (IOException e) {
       throw new IllegalStateException("a JsonNode always serializes", e);
     }
@@ -196,24 +180,24 @@ record Style(
       return new String(b, from, to - from, StandardCharsets.UTF_8);
     }
 
-    /** Escaped when all bytes are ASCII and a {@code \\u} escape shows the hex case. */
-    Escapes escapes() {
+    /** Escaping when all bytes are ASCII and a {@code \\u} escape shows the hex case. */
+    ObjectWriter scalars() {
       for (byte x : b) {
         if (x < 0) {
-          return Escapes.NONE;
+          return PLAIN;
         }
       }
       Matcher m = HEX_ESCAPE.matcher(text(0, b.length));
       while (m.find()) {
         String hex = m.group(1);
         if (!hex.equals(hex.toUpperCase(Locale.ROOT))) {
-          return Escapes.LOWER_HEX;
+          return ASCII_LOWER_HEX;
         }
         if (!hex.equals(hex.toLowerCase(Locale.ROOT))) {
-          return Escapes.UPPER_HEX;
+          return ASCII;
         }
       }
-      return Escapes.NONE;
+      return PLAIN;
     }
 
     String firstLineEnding() {

@@ -138,38 +138,15 @@ final class BoardReader {
               }
 
               @Override
-              public void notAnArray(String name, JsonToken found, JsonLocation at) {
-                foundArray = true;
-                finding(
-                    Position.of(at),
-                    "the task array \"" + name + "\" is " + describe(found) + ", not an array");
+              public void problem(JsonLocation at, String reason) {
+                findings.add(
+                    Finding.at(file, at == null ? Position.START : Position.of(at), reason));
               }
 
               @Override
-              public void topLevelNotArray(JsonToken found, JsonLocation at) {
-                finding(
-                    Position.of(at),
-                    "the board's top level is "
-                        + describe(found)
-                        + ", not the task array; point --tasks-path at the array (e.g. $.tasks)");
-              }
-
-              @Override
-              public void empty() {
-                findings.add(Finding.at(file, Position.START, "is empty; an empty board is []"));
-              }
-
-              @Override
-              public void notABoard(JsonToken found, JsonLocation at) {
-                finding(
-                    Position.of(at), "a board is a JSON array or object, found " + describe(found));
-              }
-
-              @Override
-              public void trailingContent(JsonLocation at) {
+              public void trailingContent(JsonLocation at, String reason) {
                 tasks.clear();
-                finding(
-                    Position.of(at), "unexpected content after the board's JSON value; remove it");
+                problem(at, reason);
               }
             });
     if (arrays == 0 && !foundArray && findings.isEmpty()) {
