@@ -79,14 +79,6 @@ public interface Board {
       disagreements = List.copyOf(disagreements);
     }
 
-    public Selection(
-        List<Task> tasks,
-        Map<String, String> statuses,
-        List<RefusedTaskException> refused,
-        FileStamp stamp) {
-      this(tasks, statuses, refused, List.of(), stamp);
-    }
-
     /** The task with this id, if the read selected it. */
     public Optional<Task> task(String id) {
       return tasks.stream().filter(t -> t.id().equals(id)).findFirst();

@@ -23,6 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A task board kept in one file: selective reads, and surgical changes to the entries the caller
@@ -33,6 +35,11 @@ import java.util.function.Function;
 public final class SingleFileBoard implements Board {
   /** How long a write waits for Task Master's lock: its stale age, after which it is taken. */
   private static final java.time.Duration TASK_MASTER_WAIT = java.time.Duration.ofSeconds(11);
+
+  /** An indented line's indent (a multi-line pattern), and leading spaces and tabs. */
+  private static final Pattern INDENTED = Pattern.compile("(?m)^([ \t]+)[^ \t\r\n]");
+
+  private static final Pattern LEADING = Pattern.compile("[ \t]*");
 
   private final Path file;
   private final ArrayPath arrayPath;
@@ -91,7 +98,8 @@ public final class SingleFileBoard implements Board {
           statuses.put(slot.id(), slot.status());
         }
       }
-      return new Selection(tasks, statuses, refused, s.state.withChecksum(FileStamp.NO_CHECKSUM));
+      return new Selection(
+          tasks, statuses, refused, List.of(), s.state.withChecksum(FileStamp.NO_CHECKSUM));
     }
   }
 
@@ -354,7 +362,8 @@ public final class SingleFileBoard implements Board {
     byte[] head = s.bytes(0, Math.min(s.state.size(), 64 * 1024));
     Style.Bytes b = new Style.Bytes(head);
     String own = lineIndentBefore(s, arrayOpen);
-    String unit = firstIndent(head).orElse("  ");
+    Matcher firstIndent = INDENTED.matcher(new String(head, StandardCharsets.UTF_8));
+    String unit = firstIndent.find() ? firstIndent.group(1) : "  ";
     boolean multiLine = b.indexOf((byte) '\n', 0) >= 0;
     Style style =
         new Style(multiLine, b.firstLineEnding(), unit, multiLine ? ": " : ":", ",", Style.PLAIN);
@@ -375,28 +384,7 @@ public final class SingleFileBoard implements Board {
   }
 
   private static long newlines(byte[] bytes) {
-    long n = 0;
-    for (byte x : bytes) {
-      if (x == '\n') {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** The indent of the first indented line, if any. */
-  private static Optional<String> firstIndent(byte[] head) {
-    String text = new String(head, StandardCharsets.UTF_8);
-    for (String line : text.split("\r?\n")) {
-      int i = 0;
-      while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-        i++;
-      }
-      if (i > 0 && i < line.length()) {
-        return Optional.of(line.substring(0, i));
-      }
-    }
-    return Optional.empty();
+    return new String(bytes, StandardCharsets.ISO_8859_1).chars().filter(c -> c == '\n').count();
   }
 
   /** Leading whitespace of the line {@code offset} is on, or "" when code precedes it there. */
@@ -405,15 +393,8 @@ public final class SingleFileBoard implements Board {
     String before = new String(s.bytes(from, offset), StandardCharsets.UTF_8);
     int newline = before.lastIndexOf('\n');
     String tail = newline >= 0 ? before.substring(newline + 1) : from == 0 ? before : "";
-    return tail.isBlank() ? tail.replace("\uFEFF", "") : lineIndentOf(tail);
-  }
-
-  private static String lineIndentOf(String line) {
-    int i = 0;
-    while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-      i++;
-    }
-    return line.substring(0, i);
+    Matcher indent = LEADING.matcher(tail.replace("\uFEFF", ""));
+    return indent.lookingAt() ? indent.group() : "";
   }
 
   private static boolean sameValue(JsonNode expected, JsonNode actual) {

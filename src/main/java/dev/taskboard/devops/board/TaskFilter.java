@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.Filter;
 import com.jayway.jsonpath.InvalidPathException;
-import com.jayway.jsonpath.Predicate;
+import com.jayway.jsonpath.internal.path.PredicateContextImpl;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import dev.taskboard.devops.task.Agents;
 import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.task.TaskType;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -110,7 +111,9 @@ public final class TaskFilter {
 
   /** Whether {@code task} (a whole task, or its projection on {@link #fields()}) matches. */
   public boolean matches(JsonNode task) {
-    return filter.apply(new ItemContext(task));
+    // Jayway's own context, as its filter on the whole document builds it for each element: the
+    // task is both the item and the root ($ in a filter means the task).
+    return filter.apply(new PredicateContextImpl(task, task, JAYWAY, new HashMap<>()));
   }
 
   private static Set<String> projectedFields(String expression) {
@@ -119,7 +122,7 @@ public final class TaskFilter {
       return null;
     }
     Set<String> names = new LinkedHashSet<>();
-    int references = countMatches(ANY_ITEM_REFERENCE.matcher(withoutStrings));
+    int references = (int) ANY_ITEM_REFERENCE.matcher(withoutStrings).results().count();
     int recognized = 0;
     Matcher dot = DOT_FIELD.matcher(withoutStrings);
     while (dot.find()) {
@@ -134,14 +137,6 @@ public final class TaskFilter {
     return recognized == references ? Set.copyOf(names) : null;
   }
 
-  private static int countMatches(Matcher matcher) {
-    int n = 0;
-    while (matcher.find()) {
-      n++;
-    }
-    return n;
-  }
-
   private static String firstLine(String message) {
     if (message == null) {
       return "invalid syntax";
@@ -153,34 +148,5 @@ public final class TaskFilter {
   @Override
   public String toString() {
     return expression;
-  }
-
-  /** Jayway's view of one task: the task is both the item and the root. */
-  private static final class ItemContext implements Predicate.PredicateContext {
-    private final JsonNode item;
-
-    ItemContext(JsonNode item) {
-      this.item = item;
-    }
-
-    @Override
-    public Object item() {
-      return item;
-    }
-
-    @Override
-    public <T> T item(Class<T> type) {
-      return JAYWAY.mappingProvider().map(item, type, JAYWAY);
-    }
-
-    @Override
-    public Object root() {
-      return item;
-    }
-
-    @Override
-    public Configuration configuration() {
-      return JAYWAY;
-    }
   }
 }
