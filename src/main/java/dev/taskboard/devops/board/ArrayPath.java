@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Where a board keeps its task array: a JsonPath of member names and array indexes ({@code $},
@@ -18,32 +19,39 @@ public final class ArrayPath {
           "\\.([A-Za-z_$][A-Za-z0-9_$-]*)|\\[\\s*'([^']*)'\\s*]|\\[\\s*\"([^\"]*)\"\\s*]"
               + "|\\[\\s*(\\d{1,9})\\s*]|\\[\\s*(\\*)\\s*]");
 
-  /** One step of a path: a member name, an array index, or any array element. */
-  sealed interface Segment {
-    record Name(String name) implements Segment {}
+  /** One step of a path: a member name, or an array index ({@link #ANY}: any element). */
+  record Segment(String name, int index) {
+    static final int ANY = -1;
 
-    record Index(int index) implements Segment {}
+    static Segment named(String name) {
+      return new Segment(name, 0);
+    }
 
-    record AnyIndex() implements Segment {}
+    /** Whether the member {@code member} (null in an array) at position {@code at} is this step. */
+    boolean matches(String member, int at) {
+      return name != null ? name.equals(member) : member == null && (index == ANY || index == at);
+    }
+
+    @Override
+    public String toString() {
+      return name != null ? "['" + name + "']" : index == ANY ? "[*]" : "[" + index + "]";
+    }
   }
 
   private static final ArrayPath AUTO =
       new ArrayPath(
           List.of(
               List.of(),
-              List.of(new Segment.Name("tasks")),
-              List.of(new Segment.Name("master"), new Segment.Name("tasks"))),
-          true);
+              List.of(Segment.named("tasks")),
+              List.of(Segment.named("master"), Segment.named("tasks"))),
+          true,
+          false);
 
   private static final ArrayPath ONE_TASK = new ArrayPath(List.of(List.of()), false, true);
 
   private final List<List<Segment>> alternatives;
   private final boolean automatic;
   private final boolean oneTask;
-
-  private ArrayPath(List<List<Segment>> alternatives, boolean automatic) {
-    this(alternatives, automatic, false);
-  }
 
   private ArrayPath(List<List<Segment>> alternatives, boolean automatic, boolean oneTask) {
     this.alternatives = alternatives.stream().map(List::copyOf).toList();
@@ -69,29 +77,24 @@ public final class ArrayPath {
     }
     List<Segment> segments = new ArrayList<>();
     Matcher m = SEGMENT.matcher(p);
-    int at = 1;
-    while (at < p.length()) {
+    for (int at = 1; at < p.length(); at = m.end()) {
       if (!m.find(at) || m.start() != at) {
         throw new IllegalArgumentException(
             "task array path must name members and indexes only, like $.tasks,"
                 + " $['master']['tasks'] or $.phases[*].tasks: "
                 + path);
       }
-      segments.add(segment(m));
-      at = m.end();
+      segments.add(
+          m.group(4) != null
+              ? new Segment(null, Integer.parseInt(m.group(4)))
+              : m.group(5) != null
+                  ? new Segment(null, Segment.ANY)
+                  : Segment.named(
+                      m.group(1) != null
+                          ? m.group(1)
+                          : m.group(2) != null ? m.group(2) : m.group(3)));
     }
-    return new ArrayPath(List.of(segments), false);
-  }
-
-  private static Segment segment(Matcher m) {
-    if (m.group(4) != null) {
-      return new Segment.Index(Integer.parseInt(m.group(4)));
-    }
-    if (m.group(5) != null) {
-      return new Segment.AnyIndex();
-    }
-    return new Segment.Name(
-        m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3));
+    return new ArrayPath(List.of(segments), false, false);
   }
 
   public boolean automatic() {
@@ -100,7 +103,7 @@ public final class ArrayPath {
 
   /** Whether the path names at most one task array (no {@code [*]}). */
   public boolean definite() {
-    return automatic || alternatives.get(0).stream().noneMatch(s -> s instanceof Segment.AnyIndex);
+    return !alternatives.get(0).contains(new Segment(null, Segment.ANY)) || automatic;
   }
 
   /** The same path with every array index ({@code [1]}) read as any element ({@code [*]}). */
@@ -110,9 +113,9 @@ public final class ArrayPath {
     }
     List<Segment> widened =
         alternatives.get(0).stream()
-            .map(s -> s instanceof Segment.Index ? (Segment) new Segment.AnyIndex() : s)
+            .map(s -> s.name() == null ? new Segment(null, Segment.ANY) : s)
             .toList();
-    return new ArrayPath(List.of(widened), false);
+    return new ArrayPath(List.of(widened), false, false);
   }
 
   /** A file holding one task, the root object: a per-task board's task file. */
@@ -130,21 +133,6 @@ public final class ArrayPath {
     return alternatives;
   }
 
-  /** Whether {@code segment} at {@code depth} continues {@code path}. */
-  static boolean matches(List<Segment> path, int depth, String name, int index) {
-    if (depth >= path.size()) {
-      return false;
-    }
-    Segment s = path.get(depth);
-    if (s instanceof Segment.Name n) {
-      return name != null && n.name().equals(name);
-    }
-    if (s instanceof Segment.Index i) {
-      return name == null && i.index() == index;
-    }
-    return name == null;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof ArrayPath other
@@ -160,22 +148,11 @@ public final class ArrayPath {
 
   @Override
   public String toString() {
-    if (automatic) {
-      return "auto ($, $.tasks or $.master.tasks)";
-    }
-    if (oneTask) {
-      return "$ (one task)";
-    }
-    StringBuilder sb = new StringBuilder("$");
-    for (Segment s : alternatives.get(0)) {
-      if (s instanceof Segment.Name n) {
-        sb.append("['").append(n.name()).append("']");
-      } else if (s instanceof Segment.Index i) {
-        sb.append('[').append(i.index()).append(']');
-      } else {
-        sb.append("[*]");
-      }
-    }
-    return sb.toString();
+    return automatic
+        ? "auto ($, $.tasks or $.master.tasks)"
+        : oneTask
+            ? "$ (one task)"
+            : "$"
+                + alternatives.get(0).stream().map(Segment::toString).collect(Collectors.joining());
   }
 }

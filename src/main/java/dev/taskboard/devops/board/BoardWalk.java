@@ -117,7 +117,7 @@ public final class BoardWalk {
       List<List<Segment>> here = new ArrayList<>();
       boolean last = false;
       for (List<Segment> candidate : paths) {
-        if (ArrayPath.matches(candidate, depth, name, index)) {
+        if (depth < candidate.size() && candidate.get(depth).matches(name, index)) {
           here.add(candidate);
           last |= candidate.size() == depth + 1;
         }

@@ -139,11 +139,11 @@ public final class PerTaskBoard implements Board {
               + " 'devops-worker init'");
     }
     try (Snapshot s = BoardScanner.scan(index, ArrayPath.auto(), null, Set.of(), options.hooks())) {
-      List<Task> entries = new ArrayList<>(s.slots.size());
-      for (Slot slot : s.slots) {
+      List<Task> entries = new ArrayList<>(s.slots().size());
+      for (Slot slot : s.slots()) {
         entries.add(s.taskAt(slot));
       }
-      return new Index(s.slots, entries, s.state.modifiedNanos());
+      return new Index(s.slots(), entries, s.stamp().modifiedNanos());
     }
   }
 
@@ -263,7 +263,7 @@ public final class PerTaskBoard implements Board {
     }
     try (Snapshot t =
         BoardScanner.scan(file, ArrayPath.oneTask(), null, Set.of(), options.hooks())) {
-      Task raw = t.taskAt(t.slots.get(0));
+      Task raw = t.taskAt(t.slots().get(0));
       if (!raw.id().equals(id)) {
         throw new RefusedTaskException(
             file,
@@ -319,9 +319,23 @@ public final class PerTaskBoard implements Board {
     return readTask(id, readIndex().entry(index, id).index());
   }
 
+  /**
+   * The name and attributes of each {@code *.json} file in the directory, as one stamp: any file
+   * written, replaced, added or removed gives another.
+   */
   @Override
   public FileStamp stamp() throws IOException {
-    return DirectoryStamp.of(dir);
+    Map<String, FileStamp> files = new TreeMap<>();
+    try (DirectoryStream<Path> found = Files.newDirectoryStream(dir, "*.json")) {
+      for (Path f : found) {
+        FileStamp.ifExists(f).ifPresent(a -> files.put(f.getFileName().toString(), a));
+      }
+    } catch (NoSuchFileException gone) {
+      // no directory: the empty stamp; reading the board says what is missing
+    }
+    long size = files.values().stream().mapToLong(FileStamp::size).sum();
+    long newest = files.values().stream().mapToLong(FileStamp::modifiedNanos).max().orElse(0);
+    return new FileStamp(files, size, newest, FileStamp.NO_CHECKSUM);
   }
 
   @Override
@@ -385,10 +399,9 @@ public final class PerTaskBoard implements Board {
           for (String field : MIRRORED) {
             JsonNode truth = shown.get(field);
             JsonNode said = entry.json().get(field);
-            boolean mirrored =
-                said != null
-                    || field.equals("status")
-                        && (truth.isTextual() || truth.isNumber() || truth.isNull());
+            boolean scalar =
+                truth != null && (truth.isTextual() || truth.isNumber() || truth.isNull());
+            boolean mirrored = said != null || field.equals("status") && scalar;
             if (truth != null && mirrored && !truth.equals(said)) {
               patch = patch.set(field, truth);
             }

@@ -79,7 +79,7 @@ public final class SingleFileBoard implements Board {
     try (Snapshot s = scan(file, filter, alsoIds)) {
       Map<Integer, Task> chosen = new HashMap<>();
       List<RefusedTaskException> refused = new ArrayList<>();
-      for (Slot slot : s.matches) {
+      for (Slot slot : s.matches()) {
         load(s, slot, chosen, refused);
       }
       Set<String> named = new LinkedHashSet<>();
@@ -93,13 +93,13 @@ public final class SingleFileBoard implements Board {
       List<Task> tasks = new ArrayList<>(chosen.values());
       tasks.sort((a, b) -> Integer.compare(a.index(), b.index()));
       Map<String, String> statuses = new HashMap<>();
-      for (Slot slot : s.slots) {
+      for (Slot slot : s.slots()) {
         if (slot.status() != null) {
           statuses.put(slot.id(), slot.status());
         }
       }
       return new Selection(
-          tasks, statuses, refused, List.of(), s.state.withChecksum(FileStamp.NO_CHECKSUM));
+          tasks, statuses, refused, List.of(), s.stamp().withChecksum(FileStamp.NO_CHECKSUM));
     }
   }
 
@@ -162,7 +162,7 @@ public final class SingleFileBoard implements Board {
         TaskFilter.parse("[?(@." + keyPath + ")]"),
         Set.of(),
         s -> {
-          for (Slot slot : s.matches) {
+          for (Slot slot : s.matches()) {
             Task existing = s.taskAt(slot);
             if (key.in(existing.json()).equals(wanted)) {
               return Plan.keep(existing);
@@ -228,13 +228,13 @@ public final class SingleFileBoard implements Board {
     return out -> {
       long position = 0;
       for (Splice splice : splices) {
-        Channels.copy(s.channel, position, splice.start() - position, out);
+        Channels.copy(s.channel(), position, splice.start() - position, out);
         Channels.writeFully(out, splice.replacement());
         position = splice.end();
       }
       // The size of the file read, not of its attributes: should a rename have slipped in between
       // the two, the final check notices the difference anyway.
-      Channels.copy(s.channel, position, s.channel.size() - position, out);
+      Channels.copy(s.channel(), position, s.channel().size() - position, out);
     };
   }
 
@@ -276,7 +276,7 @@ public final class SingleFileBoard implements Board {
           file,
           "the patch would leave task " + slot.id() + " without an id; keep its id or task_id");
     }
-    if (!newId.asText().equals(slot.id()) && s.contains(newId.asText())) {
+    if (!newId.asText().equals(slot.id()) && s.slot(newId.asText()).isPresent()) {
       throw new BoardException(
           file,
           "the patch would give task "
@@ -288,13 +288,13 @@ public final class SingleFileBoard implements Board {
   }
 
   private Plan<Task> appendTask(Snapshot s, ObjectNode given) throws IOException {
-    if (s.arrays.size() != 1) {
+    if (s.arrays().size() != 1) {
       throw new BoardException(
           file,
           "the task array path "
               + arrayPath
               + " names "
-              + s.arrays.size()
+              + s.arrays().size()
               + " arrays; give --tasks-path one definite array to add to, like $.phases[0].tasks");
     }
     List<Slot> everySlot = everyArraysSlots(s);
@@ -302,10 +302,10 @@ public final class SingleFileBoard implements Board {
     everySlot.forEach(slot -> taken.add(slot.id()));
     ObjectNode task = IdScheme.withId(given, everySlot, taken, "id", file);
     String id = IdScheme.idOf(task);
-    Appended appended = s.slots.isEmpty() ? intoEmptyArray(s, task) : afterLastTask(s, task);
+    Appended appended = s.slots().isEmpty() ? intoEmptyArray(s, task) : afterLastTask(s, task);
     return Plan.replace(
         spliced(s, List.of(appended.splice())),
-        new Task(id, s.slots.size(), appended.line(), appended.column(), asReadBack(task)));
+        new Task(id, s.slots().size(), appended.line(), appended.column(), asReadBack(task)));
   }
 
   /**
@@ -317,10 +317,10 @@ public final class SingleFileBoard implements Board {
   private List<Slot> everyArraysSlots(Snapshot s) throws IOException {
     ArrayPath every = arrayPath.everyIndex();
     if (every.equals(arrayPath)) {
-      return s.slots;
+      return s.slots();
     }
-    try (Snapshot all = BoardScanner.scan(s.file, every, null, Set.of(), Board.Hooks.NONE)) {
-      return all.slots;
+    try (Snapshot all = BoardScanner.scan(s.file(), every, null, Set.of(), Board.Hooks.NONE)) {
+      return all.slots();
     }
   }
 
@@ -332,9 +332,9 @@ public final class SingleFileBoard implements Board {
   private record Appended(Splice splice, long line, long column) {}
 
   private Appended afterLastTask(Snapshot s, ObjectNode task) throws IOException {
-    Slot first = s.slots.get(0);
-    Slot last = s.slots.get(s.slots.size() - 1);
-    long arrayOpen = s.arrays.get(0)[0];
+    Slot first = s.slots().get(0);
+    Slot last = s.slots().get(s.slots().size() - 1);
+    long arrayOpen = s.arrays().get(0)[0];
     String indent = lineIndentBefore(s, last.start());
     byte[] lastEntry = s.entryBytes(last);
     Style style = Style.of(lastEntry, indent);
@@ -344,8 +344,9 @@ public final class SingleFileBoard implements Board {
     if (newline >= 0) {
       String lineEnding = newline > 0 && gap.charAt(newline - 1) == '\r' ? "\r\n" : "\n";
       separator = "," + lineEnding + indent;
-    } else if (s.slots.size() > 1) {
-      separator = new String(s.bytes(first.end(), s.slots.get(1).start()), StandardCharsets.UTF_8);
+    } else if (s.slots().size() > 1) {
+      separator =
+          new String(s.bytes(first.end(), s.slots().get(1).start()), StandardCharsets.UTF_8);
     } else {
       separator = ",";
     }
@@ -357,9 +358,9 @@ public final class SingleFileBoard implements Board {
   }
 
   private Appended intoEmptyArray(Snapshot s, ObjectNode task) throws IOException {
-    long arrayOpen = s.arrays.get(0)[0];
-    long arrayClose = s.arrays.get(0)[1];
-    byte[] head = s.bytes(0, Math.min(s.state.size(), 64 * 1024));
+    long arrayOpen = s.arrays().get(0)[0];
+    long arrayClose = s.arrays().get(0)[1];
+    byte[] head = s.bytes(0, Math.min(s.stamp().size(), 64 * 1024));
     Style.Bytes b = new Style.Bytes(head);
     String own = lineIndentBefore(s, arrayOpen);
     Matcher firstIndent = INDENTED.matcher(new String(head, StandardCharsets.UTF_8));

@@ -17,44 +17,25 @@ import java.util.Optional;
  * matched. It keeps the file open, so spans stay readable even if another writer renames a new
  * version over the path meanwhile.
  */
-final class Snapshot implements LockedUpdate.Version {
-  final Path file;
-  final FileChannel channel;
-  final FileStamp state;
-  final List<long[]> arrays; // [open, close] offsets of each task array
-  final List<Slot> slots;
-  private final Map<String, Integer> byId;
-  final List<Slot> matches;
-
-  Snapshot(
-      Path file,
-      FileChannel channel,
-      FileStamp state,
-      List<long[]> arrays,
-      List<Slot> slots,
-      Map<String, Integer> byId,
-      List<Slot> matches) {
-    this.file = file;
-    this.channel = channel;
-    this.state = state;
-    this.arrays = List.copyOf(arrays);
-    this.slots = List.copyOf(slots);
-    this.byId = Map.copyOf(byId);
-    this.matches = List.copyOf(matches);
-  }
-
-  @Override
-  public FileStamp stamp() {
-    return state;
+record Snapshot(
+    Path file,
+    FileChannel channel,
+    FileStamp stamp,
+    List<long[]> arrays, // [open, close] offsets of each task array
+    List<Slot> slots,
+    Map<String, Integer> byId,
+    List<Slot> matches)
+    implements LockedUpdate.Version {
+  Snapshot {
+    arrays = List.copyOf(arrays);
+    slots = List.copyOf(slots);
+    byId = Map.copyOf(byId);
+    matches = List.copyOf(matches);
   }
 
   Optional<Slot> slot(String id) {
     Integer index = byId.get(id);
     return index == null ? Optional.empty() : Optional.of(slots.get(index));
-  }
-
-  boolean contains(String id) {
-    return byId.containsKey(id);
   }
 
   /** The bytes {@code [start, end)} of the version this snapshot read. */

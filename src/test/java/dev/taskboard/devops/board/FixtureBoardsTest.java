@@ -108,7 +108,7 @@ class FixtureBoardsTest {
 
   static List<Slot> slots(Path file) throws IOException {
     try (Snapshot s = BoardScanner.scan(file, ArrayPath.auto(), null, Set.of(), Board.Hooks.NONE)) {
-      return s.slots;
+      return s.slots();
     }
   }
 

@@ -207,7 +207,7 @@ class ScanRenameRaceTest {
             TaskFilter.parse("[?(@.status)]"),
             Set.of(),
             Board.Hooks.NONE)) {
-      Slot second = read.matches.get(1);
+      Slot second = read.matches().get(1);
       Files.write(file, rewritten, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
 
       // Either the task as it was read (the bytes checked against the version scanned) or a
