@@ -37,22 +37,20 @@ public final class BoardLayout {
    * directory is no board (reading it says so).
    */
   public static Optional<Path> perTaskDirectory(Path path) {
-    Path name = path.getFileName();
+    Path absolute = path.toAbsolutePath().normalize();
     if (Files.isDirectory(path)) {
-      Path dirName = path.toAbsolutePath().normalize().getFileName();
-      boolean tasks = dirName != null && dirName.toString().equals(TASKS_DIR);
-      return tasks || Files.exists(path.resolve(INDEX)) ? Optional.of(path) : Optional.empty();
+      boolean tasks = named(absolute, TASKS_DIR) || Files.exists(path.resolve(INDEX));
+      return tasks ? Optional.of(path) : Optional.empty();
     }
-    Path parent = path.toAbsolutePath().getParent();
-    if (name != null
-        && name.toString().equals(INDEX)
-        && parent != null
-        && parent.getFileName() != null
-        && parent.getFileName().toString().equals(TASKS_DIR)
-        && Files.isDirectory(parent)) {
-      return Optional.of(path.getParent() == null ? Path.of(".") : path.getParent());
-    }
-    return Optional.empty();
+    Path parent = absolute.getParent();
+    boolean index = named(absolute, INDEX) && named(parent, TASKS_DIR) && Files.isDirectory(parent);
+    return index
+        ? Optional.of(path.getParent() == null ? Path.of(".") : path.getParent())
+        : Optional.empty();
+  }
+
+  private static boolean named(Path path, String name) {
+    return path != null && path.getFileName() != null && path.getFileName().toString().equals(name);
   }
 
   /**

@@ -182,42 +182,39 @@ final class BoardScanner implements BoardWalk.Visitor {
     JsonNode id = null;
     JsonNode taskId = null;
     JsonNode status = null;
-    ObjectNode whole = null;
-    JsonNode[] projected = null;
+    ObjectNode seen; // what the filter sees: the whole task, or the fields it names
     if (verdicts != null && verdicts.wholeTask()) {
-      whole = (ObjectNode) Json.MAPPER.readTree(p);
-      id = whole.get("id");
-      taskId = whole.get("task_id");
-      status = whole.get("status");
+      seen = (ObjectNode) Json.MAPPER.readTree(p);
+      id = seen.get("id");
+      taskId = seen.get("task_id");
+      status = seen.get("status");
     } else {
-      projected = verdicts == null ? null : verdicts.newProjection();
+      seen = verdicts == null ? null : Json.MAPPER.createObjectNode();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         p.nextToken();
-        int field = verdicts == null ? -1 : verdicts.fieldIndex(name);
+        boolean read = verdicts != null && verdicts.reads(name);
         JsonNode value;
         switch (name) {
           case "id" -> value = id = value(p);
           case "task_id" -> value = taskId = value(p);
           case "status" -> value = status = value(p);
           default -> {
-            if (field < 0) {
+            if (!read) {
               p.skipChildren();
               continue;
             }
             value = value(p);
           }
         }
-        if (field >= 0) {
-          projected[field] = value;
+        if (read) {
+          seen.set(name, value);
         }
       }
     }
     long end = p.currentLocation().getByteOffset();
     Slot slot = addSlot(id, taskId, status, start, end, array);
-    if (alsoIds.contains(slot.id())
-        || whole != null && verdicts.matches(whole)
-        || projected != null && verdicts.matches(projected)) {
+    if (alsoIds.contains(slot.id()) || seen != null && verdicts.matches(seen)) {
       matches.add(slot);
     }
   }

@@ -303,11 +303,8 @@ public final class PerTaskBoard implements Board {
     for (String field : COMPARED) {
       JsonNode said = entry.path(field);
       JsonNode truth = shown.path(field);
-      if (!said.isMissingNode()
-          && !said.isNull()
-          && !truth.isMissingNode()
-          && !truth.isNull()
-          && !said.equals(truth)) {
+      boolean both = !said.isMissingNode() && !truth.isMissingNode();
+      if (both && !said.isNull() && !truth.isNull() && !said.equals(truth)) {
         out.add(new Disagreement(id, field, Json.compact(said), Json.compact(truth)));
       }
     }
@@ -460,18 +457,12 @@ public final class PerTaskBoard implements Board {
     FieldPath key = FieldPath.parse(keyPath);
     JsonNode wanted = key.valueOfNew(task);
     try (Closeable held = lock()) {
-      Index read = readIndex();
-      for (Task e : read.entries()) {
-        try {
-          Task existing = readTask(e.id(), e.index());
-          if (key.in(existing.json()).equals(wanted)) {
-            return existing;
-          }
-        } catch (RefusedTaskException r) {
-          // refused alone: not the task asked for
+      for (Task existing : select(TaskFilter.parse("[?(@." + keyPath + ")]"))) {
+        if (key.in(existing.json()).equals(wanted)) {
+          return existing;
         }
       }
-      return addHeld(task, read);
+      return addHeld(task, readIndex());
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,7 +78,7 @@ public final class SingleFileBoard implements Board {
       TaskFilter filter, Set<String> alsoIds, Function<Task, Collection<String>> references)
       throws IOException {
     try (Snapshot s = scan(file, filter, alsoIds)) {
-      Map<Integer, Task> chosen = new HashMap<>();
+      Map<Integer, Task> chosen = new TreeMap<>();
       List<RefusedTaskException> refused = new ArrayList<>();
       for (Slot slot : s.matches()) {
         load(s, slot, chosen, refused);
@@ -90,16 +91,16 @@ public final class SingleFileBoard implements Board {
           load(s, slot.get(), chosen, refused);
         }
       }
-      List<Task> tasks = new ArrayList<>(chosen.values());
-      tasks.sort((a, b) -> Integer.compare(a.index(), b.index()));
       Map<String, String> statuses = new HashMap<>();
-      for (Slot slot : s.slots()) {
-        if (slot.status() != null) {
-          statuses.put(slot.id(), slot.status());
-        }
-      }
+      s.slots().stream()
+          .filter(slot -> slot.status() != null)
+          .forEach(slot -> statuses.put(slot.id(), slot.status()));
       return new Selection(
-          tasks, statuses, refused, List.of(), s.stamp().withChecksum(FileStamp.NO_CHECKSUM));
+          new ArrayList<>(chosen.values()),
+          statuses,
+          refused,
+          List.of(),
+          s.stamp().withChecksum(FileStamp.NO_CHECKSUM));
     }
   }
 

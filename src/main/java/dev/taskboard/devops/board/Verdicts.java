@@ -2,10 +2,9 @@ package dev.taskboard.devops.board;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A filter's verdicts during one read. A projection's values repeat across a board (a few agents ×
@@ -15,56 +14,37 @@ final class Verdicts {
   private static final int MAX_REMEMBERED = 4096;
 
   private final TaskFilter filter;
-  private final String[] names; // null: the filter needs the whole task
-  private final Map<List<JsonNode>, Boolean> seen = new HashMap<>();
+  private final Set<String> fields; // null: the filter needs the whole task
+  private final Map<JsonNode, Boolean> seen = new HashMap<>();
 
   Verdicts(TaskFilter filter) {
     this.filter = filter;
-    this.names = filter.fields().map(f -> f.toArray(String[]::new)).orElse(null);
+    this.fields = filter.fields().orElse(null);
   }
 
-  /** Whether the filter must see whole tasks ({@link #matches(ObjectNode)}). */
+  /** Whether the filter must see whole tasks. */
   boolean wholeTask() {
-    return names == null;
+    return fields == null;
   }
 
-  /** An empty projection: one value per field the filter names, null where the task has none. */
-  JsonNode[] newProjection() {
-    return new JsonNode[names.length];
+  /** Whether the filter names the top-level field {@code name}. */
+  boolean reads(String name) {
+    return fields.contains(name);
   }
 
-  /** Where {@code name}'s value goes in a projection, or -1 when the filter does not name it. */
-  int fieldIndex(String name) {
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(name)) {
-        return i;
-      }
+  /** Whether the task matches: given whole, or as its projection on the fields the filter names. */
+  boolean matches(ObjectNode task) {
+    if (fields == null) {
+      return filter.matches(task);
     }
-    return -1;
-  }
-
-  /** Whether the task whose projection is {@code values} matches. */
-  boolean matches(JsonNode[] values) {
-    List<JsonNode> key = Arrays.asList(values);
-    Boolean known = seen.get(key);
+    Boolean known = seen.get(task);
     if (known != null) {
       return known;
     }
-    ObjectNode view = Json.MAPPER.createObjectNode();
-    for (int f = 0; f < names.length; f++) {
-      if (values[f] != null) {
-        view.set(names[f], values[f]);
-      }
-    }
-    boolean verdict = filter.matches(view);
+    boolean verdict = filter.matches(task);
     if (seen.size() < MAX_REMEMBERED) {
-      seen.put(key, verdict);
+      seen.put(task, verdict);
     }
     return verdict;
-  }
-
-  /** Whether the whole task {@code task} matches. */
-  boolean matches(ObjectNode task) {
-    return filter.matches(task);
   }
 }
