@@ -50,14 +50,8 @@ public interface Board {
   record Disagreement(String id, String field, String indexValue, String fileValue) {
     @Override
     public String toString() {
-      return "task "
-          + id
-          + ": the index says "
-          + field
-          + " "
-          + indexValue
-          + ", its file says "
-          + fileValue;
+      return "task %s: the index says %s %s, its file says %s"
+          .formatted(id, field, indexValue, fileValue);
     }
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.files.FileStamp;
+import dev.taskboard.devops.task.Json;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -249,37 +250,26 @@ final class BoardScanner implements BoardWalk.Visitor {
     }
     JsonNode id = idValue != null ? idValue : taskIdValue;
     if (!id.isTextual() && !id.isNumber()) {
+      String found = id.getNodeType().toString().toLowerCase();
       throw at(
           start,
-          "task "
-              + slots.size()
-              + ": "
-              + idKey
-              + " must be a string or a number, found "
-              + id.getNodeType().toString().toLowerCase()
-              + "; write it like \"id\": \"T-1\"");
+          "task %d: %s must be a string or a number, found %s; write it like \"id\": \"T-1\""
+              .formatted(slots.size(), idKey, found));
     }
     if (status != null && !status.isTextual()) {
+      String found = status.getNodeType().toString().toLowerCase() + " " + Json.compact(status);
       throw at(
           start,
-          "task "
-              + id.asText()
-              + ": status must be a string, found "
-              + status.getNodeType().toString().toLowerCase()
-              + " "
-              + Json.compact(status)
-              + "; write it as text, like \"status\": \"pending\"");
+          "task %s: status must be a string, found %s; write it as text, like \"status\": \"pending\""
+              .formatted(id.asText(), found));
     }
     String text = id.asText();
     Integer earlier = byId.putIfAbsent(text, slots.size());
     if (earlier != null) {
+      String first = slots.get(earlier).where();
       throw at(
           start,
-          "duplicate task id "
-              + text
-              + " (first at "
-              + slots.get(earlier).where()
-              + "); give one of them another id");
+          "duplicate task id %s (first at %s); give one of them another id".formatted(text, first));
     }
     Slot slot =
         new Slot(
@@ -320,15 +310,10 @@ final class BoardScanner implements BoardWalk.Visitor {
   }
 
   private UnreadableBoardException notJson(JsonProcessingException e) {
-    String reason = e.getOriginalMessage();
-    int newline = reason.indexOf('\n');
-    if (newline >= 0) {
-      reason = reason.substring(0, newline);
-    }
-    reason =
-        "not valid JSON ("
-            + reason.strip()
-            + "); nothing was written — fix the file, or retry if another writer is mid-write";
+    String reason =
+        "not valid JSON (%s); nothing was written — fix the file, or retry if another writer is"
+                .formatted(e.getOriginalMessage().lines().findFirst().orElse("").strip())
+            + " mid-write";
     JsonLocation where = e.getLocation();
     return where == null
         ? new UnreadableBoardException(file, reason)

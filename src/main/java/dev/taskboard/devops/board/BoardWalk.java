@@ -85,20 +85,20 @@ public final class BoardWalk {
     } else if (first == JsonToken.START_ARRAY && rootIsPath) {
       found(p);
     } else if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
+      String found = describe(first);
       visitor.problem(
           p.currentTokenLocation(),
-          "a board is a JSON array or object, found "
-              + describe(first)
-              + "; point --board at the task board");
+          "a board is a JSON array or object, found %s; point --board at the task board"
+              .formatted(found));
     } else if (!path.automatic() && rootIsPath) {
+      String found = describe(first);
       visitor.problem(
           p.currentTokenLocation(),
-          "the board's top level is "
-              + describe(first)
-              + ", not the task array; point --tasks-path at the array (e.g. $.tasks)");
+          "the board's top level is %s, not the task array; point --tasks-path at the array (e.g. $.tasks)"
+              .formatted(found));
       p.skipChildren();
     } else {
-      container(p, first, nonEmpty(all), 0);
+      container(p, first, all.stream().filter(s -> !s.isEmpty()).toList(), 0);
     }
   }
 
@@ -127,13 +127,10 @@ public final class BoardWalk {
         if (token == JsonToken.START_ARRAY) {
           found(p);
         } else {
+          String array = name == null ? "[" + (index - 1) + "]" : name;
           visitor.problem(
               p.currentTokenLocation(),
-              "the task array "
-                  + (name == null ? "[" + (index - 1) + "]" : name)
-                  + " is "
-                  + describe(token)
-                  + ", not an array");
+              "the task array %s is %s, not an array".formatted(array, describe(token)));
           p.skipChildren();
         }
       } else if (!here.isEmpty() && token.isStructStart()) {
@@ -147,10 +144,6 @@ public final class BoardWalk {
   private void found(JsonParser p) throws IOException {
     arrays++;
     visitor.taskArray(p);
-  }
-
-  private static List<List<Segment>> nonEmpty(List<List<Segment>> paths) {
-    return paths.stream().filter(s -> !s.isEmpty()).toList();
   }
 
   /** "an array", "a string", …: a token as a message names it. */

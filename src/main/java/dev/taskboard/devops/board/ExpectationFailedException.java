@@ -10,14 +10,8 @@ public final class ExpectationFailedException extends BoardException {
       Path file, String id, String field, String expected, String actual) {
     super(
         file,
-        "task "
-            + id
-            + ": expected "
-            + field
-            + " = "
-            + expected
-            + " but it is "
-            + actual
-            + "; the entry was changed by someone else and was left as it is");
+        "task %s: expected %s = %s but it is %s; the entry was changed by someone else and was left"
+                .formatted(id, field, expected, actual)
+            + " as it is");
   }
 }

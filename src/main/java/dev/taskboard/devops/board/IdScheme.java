@@ -3,6 +3,7 @@ package dev.taskboard.devops.board;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.task.Json;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -20,7 +21,6 @@ import java.util.regex.Pattern;
  */
 record IdScheme(String key, String prefix, BigInteger last, int width, boolean numeric) {
   private static final Pattern PREFIXED = Pattern.compile("(.*?)(\\d+)");
-  private static final Pattern DIGITS = Pattern.compile("\\d+");
 
   static IdScheme of(List<Slot> slots) {
     if (slots.isEmpty()) {
@@ -29,13 +29,7 @@ record IdScheme(String key, String prefix, BigInteger last, int width, boolean n
     Slot newest = slots.get(slots.size() - 1);
     String key = newest.idKey();
     if (newest.numericId()) {
-      BigInteger max = BigInteger.ZERO;
-      for (Slot s : slots) {
-        if (DIGITS.matcher(s.id()).matches()) {
-          max = max.max(new BigInteger(s.id()));
-        }
-      }
-      return new IdScheme(key, "", max, 0, true);
+      return numbered(key, "", slots, 0, true);
     }
     Map<String, Integer> prefixCount = new HashMap<>();
     for (Slot s : slots) {
@@ -52,18 +46,22 @@ record IdScheme(String key, String prefix, BigInteger last, int width, boolean n
                 .max(Map.Entry.comparingByValue())
                 .map(Map.Entry::getKey)
                 .orElse("TASK-");
+    return numbered(key, prefix, slots, prefixCount.isEmpty() ? 3 : 0, false);
+  }
+
+  /** The scheme counting on from the highest number after {@code prefix}, zero-padded as seen. */
+  private static IdScheme numbered(
+      String key, String prefix, List<Slot> slots, int width, boolean numeric) {
     BigInteger max = BigInteger.ZERO;
-    int width = prefixCount.isEmpty() ? 3 : 0;
     for (Slot s : slots) {
       Matcher m = PREFIXED.matcher(s.id());
       if (m.matches() && m.group(1).equals(prefix)) {
         max = max.max(new BigInteger(m.group(2)));
-        if (m.group(2).startsWith("0")) {
-          width = Math.max(width, m.group(2).length());
-        }
+        width =
+            numeric || !m.group(2).startsWith("0") ? width : Math.max(width, m.group(2).length());
       }
     }
-    return new IdScheme(key, prefix, max, width, false);
+    return new IdScheme(key, prefix, max, width, numeric);
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.files.LockedUpdate;
+import dev.taskboard.devops.task.Json;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -254,27 +255,16 @@ public final class PerTaskBoard implements Board {
           Files.isSymbolicLink(file)
               ? "is a symbolic link; a task's file must be a regular file, replace the link"
               : !Files.exists(file)
-                  ? "does not exist, but "
-                      + BoardLayout.INDEX
-                      + " lists task "
-                      + id
-                      + "; restore the file or remove the entry"
+                  ? "does not exist, but %s lists task %s; restore the file or remove the entry"
+                      .formatted(BoardLayout.INDEX, id)
                   : "is not a regular file; a task's file holds one JSON object");
     }
     try (Snapshot t =
         BoardScanner.scan(file, ArrayPath.oneTask(), null, Set.of(), options.hooks())) {
       Task raw = t.taskAt(t.slots().get(0));
       if (!raw.id().equals(id)) {
-        throw new RefusedTaskException(
-            file,
-            id,
-            "holds task "
-                + raw.id()
-                + ", not "
-                + id
-                + " as "
-                + BoardLayout.INDEX
-                + " says; give the file the name of its task_id");
+        String why = "holds task %s, not %s as %s says; give the file the name of its task_id";
+        throw new RefusedTaskException(file, id, why.formatted(raw.id(), id, BoardLayout.INDEX));
       }
       return new Task(id, position, raw.line(), raw.column(), lift(raw.json()));
     } catch (RefusedTaskException r) {
@@ -517,7 +507,7 @@ public final class PerTaskBoard implements Board {
       String id = entries.get(i).id();
       if (unsafeId(id) == null
           && Files.isRegularFile(taskFile(id), LinkOption.NOFOLLOW_LINKS)
-          && Files.size(taskFile(id)) <= Json.MAX_ENTRY_BYTES) {
+          && Files.size(taskFile(id)) <= Snapshot.MAX_ENTRY_BYTES) {
         return Files.readAllBytes(taskFile(id));
       }
     }

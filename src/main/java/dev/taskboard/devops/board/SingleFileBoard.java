@@ -7,6 +7,7 @@ import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.files.LockedUpdate;
 import dev.taskboard.devops.files.LockedUpdate.Plan;
 import dev.taskboard.devops.files.TaskMasterLock;
+import dev.taskboard.devops.task.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -145,12 +146,7 @@ public final class SingleFileBoard implements Board {
   @Override
   public Task add(ObjectNode task) throws IOException {
     if (!arrayPath.definite()) {
-      throw new BoardException(
-          file,
-          "the task array path "
-              + arrayPath
-              + " names every element's array; give --tasks-path one definite array to add to,"
-              + " like $.phases[0].tasks");
+      throw notOneArray("every element's array");
     }
     return write(null, Set.of(), s -> appendTask(s, task));
   }
@@ -224,6 +220,14 @@ public final class SingleFileBoard implements Board {
         : LockedUpdate.Guards.NONE;
   }
 
+  private BoardException notOneArray(String names) {
+    return new BoardException(
+        file,
+        "the task array path %s names %s; give --tasks-path one definite array to add to, like"
+                .formatted(arrayPath, names)
+            + " $.phases[0].tasks");
+  }
+
   /** The snapshot's bytes with {@code splices} (ascending, not overlapping) applied. */
   private static LockedUpdate.Content spliced(Snapshot s, List<Splice> splices) {
     return out -> {
@@ -280,23 +284,14 @@ public final class SingleFileBoard implements Board {
     if (!newId.asText().equals(slot.id()) && s.slot(newId.asText()).isPresent()) {
       throw new BoardException(
           file,
-          "the patch would give task "
-              + slot.id()
-              + " the id "
-              + newId.asText()
-              + ", which another task has; choose an unused id");
+          "the patch would give task %s the id %s, which another task has; choose an unused id"
+              .formatted(slot.id(), newId.asText()));
     }
   }
 
   private Plan<Task> appendTask(Snapshot s, ObjectNode given) throws IOException {
     if (s.arrays().size() != 1) {
-      throw new BoardException(
-          file,
-          "the task array path "
-              + arrayPath
-              + " names "
-              + s.arrays().size()
-              + " arrays; give --tasks-path one definite array to add to, like $.phases[0].tasks");
+      throw notOneArray(s.arrays().size() + " arrays");
     }
     List<Slot> everySlot = everyArraysSlots(s);
     Set<String> taken = new HashSet<>();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.files.FileStamp;
 import dev.taskboard.devops.files.LockedUpdate;
+import dev.taskboard.devops.task.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,6 +27,9 @@ record Snapshot(
     Map<String, Integer> byId,
     List<Slot> matches)
     implements LockedUpdate.Version {
+  /** Largest task entry the worker materializes; memory is bounded by this, not by the board. */
+  static final int MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+
   Snapshot {
     arrays = List.copyOf(arrays);
     slots = List.copyOf(slots);
@@ -58,7 +62,7 @@ record Snapshot(
    * @throws RefusedTaskException when it is over the entry limit: that task alone is refused
    */
   byte[] entryBytes(Slot slot) throws IOException {
-    if (slot.length() > Json.MAX_ENTRY_BYTES) {
+    if (slot.length() > MAX_ENTRY_BYTES) {
       throw new RefusedTaskException(
           file,
           slot.id(),
@@ -67,7 +71,7 @@ record Snapshot(
           String.format(
               "task %s is %.1f MB; entries over %d MB are refused to keep memory bounded, shorten"
                   + " it",
-              slot.id(), slot.length() / 1e6, Json.MAX_ENTRY_BYTES / (1024 * 1024)));
+              slot.id(), slot.length() / 1e6, MAX_ENTRY_BYTES / (1024 * 1024)));
     }
     return bytes(slot.start(), slot.end());
   }

@@ -1,7 +1,7 @@
 package dev.taskboard.devops.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.worker.StatusReport;
 import java.io.IOException;
 import java.io.PrintWriter;

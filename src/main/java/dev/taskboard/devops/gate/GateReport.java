@@ -1,7 +1,7 @@
 package dev.taskboard.devops.gate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import java.util.List;
 
 /** A gate's checks for one task. */

@@ -1,12 +1,12 @@
 package dev.taskboard.devops.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.files.RegularFile;
 import dev.taskboard.devops.runbook.GateSettings;
 import dev.taskboard.devops.runbook.Phase;
 import dev.taskboard.devops.runbook.Section;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.taskboard.devops.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -3,7 +3,7 @@ package dev.taskboard.devops.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalDouble;

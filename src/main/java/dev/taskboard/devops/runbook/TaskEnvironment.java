@@ -1,7 +1,7 @@
 package dev.taskboard.devops.runbook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;

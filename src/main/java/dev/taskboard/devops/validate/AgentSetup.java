@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.files.AtomicFiles;
+import dev.taskboard.devops.task.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

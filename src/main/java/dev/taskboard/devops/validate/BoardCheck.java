@@ -1,10 +1,10 @@
 package dev.taskboard.devops.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.runbook.Runbook;
 import dev.taskboard.devops.runbook.Section;
 import dev.taskboard.devops.task.Agents;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.task.NearMisses;
 import dev.taskboard.devops.task.Printable;
 import dev.taskboard.devops.task.TaskStatus;

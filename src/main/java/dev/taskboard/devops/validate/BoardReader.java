@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.ArrayPath;
 import dev.taskboard.devops.board.BoardWalk;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package dev.taskboard.devops.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.TaskFilter;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.task.Printable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

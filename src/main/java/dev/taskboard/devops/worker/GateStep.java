@@ -2,7 +2,6 @@ package dev.taskboard.devops.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.board.Board;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.board.TaskFilter;
 import dev.taskboard.devops.gate.Check;
@@ -13,6 +12,7 @@ import dev.taskboard.devops.gate.Verdict;
 import dev.taskboard.devops.journal.JournalEvent;
 import dev.taskboard.devops.runbook.Runbook;
 import dev.taskboard.devops.runbook.Section;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.task.TaskType;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.taskboard.devops.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.task.TaskStatus;
 import dev.taskboard.devops.task.TaskType;
 import java.nio.file.Path;

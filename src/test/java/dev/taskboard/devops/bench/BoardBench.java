@@ -1,9 +1,9 @@
 package dev.taskboard.devops.bench;
 
 import dev.taskboard.devops.board.Board;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Patch;
 import dev.taskboard.devops.board.TaskFilter;
+import dev.taskboard.devops.task.Json;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

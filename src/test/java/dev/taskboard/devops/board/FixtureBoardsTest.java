@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.testing.FixtureBoards;
 import java.io.IOException;
 import java.nio.file.Files;

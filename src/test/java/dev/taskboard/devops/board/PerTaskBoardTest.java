@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.taskboard.devops.files.LockedUpdate;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.testing.ForeignWrite;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskboard.devops.files.LockedUpdate;
+import dev.taskboard.devops.task.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.testing.FixtureBoards;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.taskboard.devops.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.ArrayPath;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.testing.TestEnv;
 import dev.taskboard.devops.validate.Finding;
 import dev.taskboard.devops.validate.Validator;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Task;
 import dev.taskboard.devops.runbook.GateSettings;
 import dev.taskboard.devops.runbook.Runbook;
 import dev.taskboard.devops.runbook.Section;
+import dev.taskboard.devops.task.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.taskboard.devops.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.hitl.Escalation;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.hitl.Priority;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.testing.TestEnv;
 import dev.taskboard.devops.worker.WorkerConfig;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskboard.devops.board.Board;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.board.Patch;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.worker.Plan;
 import dev.taskboard.devops.worker.Requeue;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.taskboard.devops.board.Board;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

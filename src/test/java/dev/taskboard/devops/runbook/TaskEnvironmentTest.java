@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

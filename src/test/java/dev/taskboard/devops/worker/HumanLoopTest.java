@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.taskboard.devops.board.Json;
 import dev.taskboard.devops.hitl.Entry;
 import dev.taskboard.devops.hitl.HumanRequests;
 import dev.taskboard.devops.hitl.Section;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.taskboard.devops.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.taskboard.devops.board.Json;
+import dev.taskboard.devops.task.Json;
 import dev.taskboard.devops.testing.TestEnv;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -93,7 +93,7 @@ class RobustnessTest {
 
   /** {@code text} as the inside of a JSON string. */
   private static String jsonText(String text) throws IOException {
-    String quoted = dev.taskboard.devops.board.Json.MAPPER.writeValueAsString(text);
+    String quoted = dev.taskboard.devops.task.Json.MAPPER.writeValueAsString(text);
     return quoted.substring(1, quoted.length() - 1);
   }
 

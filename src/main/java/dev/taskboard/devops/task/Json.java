@@ -1,4 +1,4 @@
-package dev.taskboard.devops.board;
+package dev.taskboard.devops.task;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,12 +16,9 @@ import java.io.IOException;
 public final class Json {
   /**
    * Longest string token the worker reads. Jackson's own default (20M chars) would let one value
-   * exhaust a small heap; entries larger than {@link #MAX_ENTRY_BYTES} are refused anyway.
+   * exhaust a small heap; larger board entries are refused anyway.
    */
-  static final int MAX_STRING_CHARS = 16 * 1024 * 1024;
-
-  /** Largest task entry the worker materializes; memory is bounded by this, not by the board. */
-  static final int MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+  public static final int MAX_STRING_CHARS = 16 * 1024 * 1024;
 
   // Exact decimals: a value the worker re-emits keeps the digits another agent wrote (4.20 stays).
   public static final ObjectMapper MAPPER =
