@@ -73,17 +73,12 @@ public final class PerTaskBoard implements Board {
   private final Path index;
   private final Options options;
   private final SingleFileBoard indexBoard;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
   private volatile FileStamp lastWritten;
 
   PerTaskBoard(Path dir, Options options) {
-    this(dir, options, Clock.systemUTC());
-  }
-
-  PerTaskBoard(Path dir, Options options, Clock clock) {
     this.dir = Objects.requireNonNull(dir, "dir == null");
     this.options = Objects.requireNonNull(options, "options == null");
-    this.clock = clock;
     this.index = dir.resolve(BoardLayout.INDEX);
     this.indexBoard = new SingleFileBoard(index, ArrayPath.auto(), options, true);
   }
