@@ -223,6 +223,30 @@ class PerTaskBoardTest {
   }
 
   @Test
+  void patch_ofATaskWithNoStatusAnywhere_stillMirrorsWhatChanged() throws IOException {
+    Path tasks = copySeed(".demo/.plan", dir);
+    Files.writeString(
+        tasks.resolve("T-BARE.json"), "{\"task_id\": \"T-BARE\", \"title\": \"Old\"}\n");
+    String index = Files.readString(tasks.resolve("index.json"));
+    int end = index.lastIndexOf('}') + 1;
+    Files.writeString(
+        tasks.resolve("index.json"),
+        index.substring(0, end)
+            + ",\n  {\"task_id\": \"T-BARE\", \"title\": \"Old\"}"
+            + index.substring(end));
+
+    Board.at(tasks).patch("T-BARE", Patch.empty().set("title", TextNode.valueOf("New")));
+
+    assertEquals(
+        "{\"task_id\": \"T-BARE\", \"title\": \"New\"}\n",
+        Files.readString(tasks.resolve("T-BARE.json")));
+    assertTrue(
+        Files.readString(tasks.resolve("index.json"))
+            .contains("{\"task_id\": \"T-BARE\", \"title\": \"New\"}"),
+        "the entry mirrors the new title, and gains no status the task does not have");
+  }
+
+  @Test
   void patch_failedExpectation_writesNeitherFile() throws IOException {
     Path tasks = copySeed(".demo/.plan", dir);
     Map<String, byte[]> before = bytesOf(tasks);
