@@ -37,9 +37,9 @@ public final class BoardLayout {
    * directory is no board (reading it says so).
    */
   public static Optional<Path> perTaskDirectory(Path path) {
-    Path absolute = path.toAbsolutePath().normalize();
+    Path absolute = path.toAbsolutePath();
     if (Files.isDirectory(path)) {
-      boolean tasks = named(absolute, TASKS_DIR) || Files.exists(path.resolve(INDEX));
+      boolean tasks = named(absolute.normalize(), TASKS_DIR) || Files.exists(path.resolve(INDEX));
       return tasks ? Optional.of(path) : Optional.empty();
     }
     Path parent = absolute.getParent();
@@ -60,15 +60,11 @@ public final class BoardLayout {
    * @throws IllegalArgumentException when a plan directory holds both layouts
    */
   public static Path resolve(Path given, Map<String, String> env) {
-    if (given != null) {
-      return inPlanDirectory(given).orElse(given);
-    }
-    String named = env.get("DEVOPS_WORKER_BOARD");
-    if (named != null && !named.isBlank()) {
-      Path path = Path.of(named);
-      return inPlanDirectory(path).orElse(path);
-    }
-    return inPlanDirectory(Path.of(".plan")).orElse(Path.of(TASKS_FILE));
+    String named = env.getOrDefault("DEVOPS_WORKER_BOARD", "");
+    Path path = given != null ? given : named.isBlank() ? null : Path.of(named);
+    return path != null
+        ? inPlanDirectory(path).orElse(path)
+        : inPlanDirectory(Path.of(".plan")).orElse(Path.of(TASKS_FILE));
   }
 
   /**

@@ -253,7 +253,7 @@ final class BoardScanner implements BoardWalk.Visitor {
       String found = id.getNodeType().toString().toLowerCase();
       throw at(
           start,
-          "task %d: %s must be a string or a number, found %s; write it like \"id\": \"T-1\""
+          "task %s: %s must be a string or a number, found %s; write it like \"id\": \"T-1\""
               .formatted(slots.size(), idKey, found));
     }
     if (status != null && !status.isTextual()) {

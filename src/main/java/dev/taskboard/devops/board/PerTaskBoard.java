@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,8 +95,11 @@ public final class PerTaskBoard implements Board {
    * index's own name, over {@value #MAX_ID_CHARS} characters, or text no file name can hold.
    */
   public static String unsafeId(String id) {
-    if (id.isEmpty() || id.length() > MAX_ID_CHARS) {
-      return "an id names its file with 1 to " + MAX_ID_CHARS + " characters";
+    if (id.isEmpty()) {
+      return "an empty id names no file";
+    }
+    if (id.length() > MAX_ID_CHARS) {
+      return "an id over " + MAX_ID_CHARS + " characters cannot name its file";
     }
     if (id.indexOf('/') >= 0 || id.indexOf('\\') >= 0) {
       return "an id with a path separator would name a file outside the tasks directory";
@@ -162,7 +166,9 @@ public final class PerTaskBoard implements Board {
     FileStamp stamp = stamp();
     Index read = readIndex();
     Map<String, String> statuses = new HashMap<>();
-    read.entries().forEach(e -> statuses.put(e.id(), e.text("status")));
+    read.entries().stream()
+        .filter(e -> e.json().path("status").isTextual())
+        .forEach(e -> statuses.put(e.id(), e.text("status")));
     Map<Integer, Task> chosen = new TreeMap<>();
     List<RefusedTaskException> refused = new ArrayList<>();
     List<Disagreement> disagreements = new ArrayList<>();
@@ -174,7 +180,9 @@ public final class PerTaskBoard implements Board {
           || changedSince(e.id(), read.modifiedNanos())) {
         Optional<Task> task = load(e, refused, disagreements);
         if (task.isPresent()) {
-          statuses.put(e.id(), task.get().text("status"));
+          if (!task.get().text("status").isEmpty()) {
+            statuses.put(e.id(), task.get().text("status"));
+          }
           if (asked || filter.matches(task.get().json())) {
             chosen.put(e.index(), task.get());
           }
@@ -188,7 +196,6 @@ public final class PerTaskBoard implements Board {
         load(e, refused, disagreements).ifPresent(t -> chosen.put(e.index(), t));
       }
     }
-    statuses.values().removeIf(String::isEmpty);
     return new Selection(new ArrayList<>(chosen.values()), statuses, refused, disagreements, stamp);
   }
 
@@ -204,7 +211,8 @@ public final class PerTaskBoard implements Board {
   /** Whether the task's file was written at or after the index: the entry may be stale. */
   private boolean changedSince(String id, long indexModified) throws IOException {
     try {
-      return FileStamp.attributesOf(taskFile(id)).modifiedNanos() >= indexModified;
+      var t = Files.getLastModifiedTime(taskFile(id), LinkOption.NOFOLLOW_LINKS).toInstant();
+      return t.getEpochSecond() * 1_000_000_000L + t.getNano() >= indexModified;
     } catch (NoSuchFileException e) {
       return true; // refused when opened: the reader hears why
     }
@@ -415,12 +423,11 @@ public final class PerTaskBoard implements Board {
     int repaired = 0;
     try (Closeable held = lock()) {
       for (Task e : readIndex().entries()) {
-        try {
-          if (ids.contains(e.id()) && writeEntry(e.id(), readTask(e.id(), e.index()).json())) {
-            repaired++;
-          }
-        } catch (RefusedTaskException r) {
-          // nothing to repair from: the read reports the task refused
+        // A refused task has nothing to repair from; the read reports it.
+        Optional<Task> task =
+            ids.contains(e.id()) ? load(e, new ArrayList<>(), new ArrayList<>()) : Optional.empty();
+        if (task.isPresent() && writeEntry(e.id(), task.get().json())) {
+          repaired++;
         }
       }
       if (repaired > 0) {
@@ -442,12 +449,14 @@ public final class PerTaskBoard implements Board {
     FieldPath key = FieldPath.parse(keyPath);
     JsonNode wanted = key.valueOfNew(task);
     try (Closeable held = lock()) {
-      for (Task existing : select(TaskFilter.parse("[?(@." + keyPath + ")]"))) {
+      Index read = readIndex(); // every task's file: the key is in the task, not in the index
+      Set<String> every = read.entries().stream().map(Task::id).collect(Collectors.toSet());
+      for (Task existing : read(null, every).tasks()) {
         if (key.in(existing.json()).equals(wanted)) {
           return existing;
         }
       }
-      return addHeld(task, readIndex());
+      return addHeld(task, read);
     }
   }
 

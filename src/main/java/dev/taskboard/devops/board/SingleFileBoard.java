@@ -39,7 +39,7 @@ public final class SingleFileBoard implements Board {
   private static final java.time.Duration TASK_MASTER_WAIT = java.time.Duration.ofSeconds(11);
 
   /** An indented line's indent (a multi-line pattern), and leading spaces and tabs. */
-  private static final Pattern INDENTED = Pattern.compile("(?m)^([ \t]+)[^ \t\r\n]");
+  private static final Pattern INDENTED = Pattern.compile("(?dm)^([ \t]+)[^ \t\r\n]");
 
   private static final Pattern LEADING = Pattern.compile("[ \t]*");
 
@@ -390,7 +390,7 @@ public final class SingleFileBoard implements Board {
     String before = new String(s.bytes(from, offset), StandardCharsets.UTF_8);
     int newline = before.lastIndexOf('\n');
     String tail = newline >= 0 ? before.substring(newline + 1) : from == 0 ? before : "";
-    Matcher indent = LEADING.matcher(tail.replace("\uFEFF", ""));
+    Matcher indent = LEADING.matcher(tail);
     return indent.lookingAt() ? indent.group() : "";
   }
 

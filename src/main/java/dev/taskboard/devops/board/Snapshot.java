@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,9 +70,12 @@ record Snapshot(
           slot.line(),
           slot.column(),
           String.format(
+              Locale.ROOT,
               "task %s is %.1f MB; entries over %d MB are refused to keep memory bounded, shorten"
                   + " it",
-              slot.id(), slot.length() / 1e6, MAX_ENTRY_BYTES / (1024 * 1024)));
+              slot.id(),
+              slot.length() / 1e6,
+              MAX_ENTRY_BYTES / (1024 * 1024)));
     }
     return bytes(slot.start(), slot.end());
   }
@@ -84,20 +88,15 @@ record Snapshot(
    */
   JsonNode task(Slot slot) throws IOException {
     byte[] bytes = entryBytes(slot);
-    JsonNode node;
     try {
-      node = Json.MAPPER.readTree(bytes);
+      JsonNode node = Json.MAPPER.readTree(bytes);
+      if (node != null && node.isObject()) {
+        return node;
+      }
     } catch (JsonProcessingException changed) {
-      throw changedUnderTheRead();
+      // the span no longer holds the entry scanned
     }
-    if (node == null || !node.isObject()) {
-      throw changedUnderTheRead();
-    }
-    return node;
-  }
-
-  private BoardException changedUnderTheRead() {
-    return new BoardException(
+    throw new BoardException(
         file, "was rewritten in place by another writer while it was being read; retry");
   }
 

@@ -139,6 +139,7 @@ final class BoardReader {
 
               @Override
               public void problem(JsonLocation at, String reason) {
+                foundArray = true; // a later array under a definite path is a duplicate
                 findings.add(
                     Finding.at(file, at == null ? Position.START : Position.of(at), reason));
               }
