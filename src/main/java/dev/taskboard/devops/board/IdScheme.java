@@ -73,11 +73,8 @@ record IdScheme(String key, String prefix, BigInteger last, int width, boolean n
       throws BoardException {
     if (given.has("id") || given.has("task_id")) {
       if (taken.contains(idOf(given))) {
-        throw new BoardException(
-            file,
-            "a task with id "
-                + idOf(given)
-                + " already exists; leave the id out to get the next one");
+        String why = "a task with id %s already exists; leave the id out to get the next one";
+        throw new BoardException(file, why.formatted(idOf(given)));
       }
       return given.deepCopy();
     }

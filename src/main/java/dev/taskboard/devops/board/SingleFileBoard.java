@@ -96,12 +96,8 @@ public final class SingleFileBoard implements Board {
       s.slots().stream()
           .filter(slot -> slot.status() != null)
           .forEach(slot -> statuses.put(slot.id(), slot.status()));
-      return new Selection(
-          new ArrayList<>(chosen.values()),
-          statuses,
-          refused,
-          List.of(),
-          s.stamp().withChecksum(FileStamp.NO_CHECKSUM));
+      FileStamp read = s.stamp().withChecksum(FileStamp.NO_CHECKSUM);
+      return new Selection(new ArrayList<>(chosen.values()), statuses, refused, List.of(), read);
     }
   }
 
