@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,10 +239,28 @@ public final class PerTaskBoard implements Board {
   /**
    * The task as the board shows it, from its file.
    *
-   * @throws RefusedTaskException when the id names no file safely, or the file is missing, not a
-   *     regular file, broken, or holds another task
+   * @throws RefusedTaskException when {@link #checkedFile} refuses, or the file is broken or holds
+   *     another task
    */
   private Task readTask(String id, int position) throws IOException {
+    Path file = checkedFile(id);
+    try (Snapshot t =
+        BoardScanner.scan(file, ArrayPath.oneTask(), null, Set.of(), options.hooks())) {
+      Task raw = t.taskAt(t.slots().get(0));
+      if (!raw.id().equals(id)) {
+        String why = "holds task %s, not %s as %s says; give the file the name of its task_id";
+        throw new RefusedTaskException(file, id, why.formatted(raw.id(), id, BoardLayout.INDEX));
+      }
+      return new Task(id, position, raw.line(), raw.column(), lift(raw.json()));
+    } catch (RefusedTaskException r) {
+      throw r;
+    } catch (BoardException b) {
+      throw new RefusedTaskException(id, b);
+    }
+  }
+
+  /** The task's file, if its id names one safely and it is a regular file; else refused. */
+  private Path checkedFile(String id) throws RefusedTaskException {
     String unsafe = unsafeId(id);
     if (unsafe != null) {
       String quoted = Json.compact(Json.MAPPER.getNodeFactory().textNode(id));
@@ -262,19 +279,7 @@ public final class PerTaskBoard implements Board {
                       .formatted(BoardLayout.INDEX, id)
                   : "is not a regular file; a task's file holds one JSON object");
     }
-    try (Snapshot t =
-        BoardScanner.scan(file, ArrayPath.oneTask(), null, Set.of(), options.hooks())) {
-      Task raw = t.taskAt(t.slots().get(0));
-      if (!raw.id().equals(id)) {
-        String why = "holds task %s, not %s as %s says; give the file the name of its task_id";
-        throw new RefusedTaskException(file, id, why.formatted(raw.id(), id, BoardLayout.INDEX));
-      }
-      return new Task(id, position, raw.line(), raw.column(), lift(raw.json()));
-    } catch (RefusedTaskException r) {
-      throw r;
-    } catch (BoardException b) {
-      throw new RefusedTaskException(id, b);
-    }
+    return file;
   }
 
   /** The task as the board shows it: its file, with {@code type}/{@code priority} from payload. */
@@ -345,20 +350,26 @@ public final class PerTaskBoard implements Board {
   public Task update(String id, Function<Task, Patch> compute) throws IOException {
     try (Closeable held = lock()) {
       int position = readIndex().entry(index, id).index();
-      readTask(id, position); // refuses a file that is missing, a link, broken or another task's
-      SingleFileBoard one = new SingleFileBoard(taskFile(id), ArrayPath.oneTask(), options, true);
-      Task written =
-          one.update(
-              id,
-              raw -> {
-                Patch patch =
-                    compute.apply(
-                        new Task(id, position, raw.line(), raw.column(), lift(raw.json())));
-                JsonNode stamped = raw.json().get(UPDATED_AT);
-                return patch.sets().isEmpty() || stamped == null
-                    ? patch
-                    : patch.set(UPDATED_AT, now(stamped));
-              });
+      SingleFileBoard one =
+          new SingleFileBoard(checkedFile(id), ArrayPath.oneTask(), options, true);
+      Task written;
+      try {
+        written =
+            one.update(
+                id,
+                raw -> {
+                  Patch patch =
+                      compute.apply(
+                          new Task(id, position, raw.line(), raw.column(), lift(raw.json())));
+                  JsonNode stamped = raw.json().get(UPDATED_AT);
+                  return patch.sets().isEmpty() || stamped == null
+                      ? patch
+                      : patch.set(UPDATED_AT, now(stamped));
+                });
+      } catch (TaskNotFoundException another) {
+        readTask(id, position); // refuses it, naming the task the file holds
+        throw another;
+      }
       Task shown = new Task(id, position, written.line(), written.column(), lift(written.json()));
       try {
         writeEntry(id, shown.json());
@@ -449,11 +460,11 @@ public final class PerTaskBoard implements Board {
     FieldPath key = FieldPath.parse(keyPath);
     JsonNode wanted = key.valueOfNew(task);
     try (Closeable held = lock()) {
-      Index read = readIndex(); // every task's file: the key is in the task, not in the index
-      Set<String> every = read.entries().stream().map(Task::id).collect(Collectors.toSet());
-      for (Task existing : read(null, every).tasks()) {
-        if (key.in(existing.json()).equals(wanted)) {
-          return existing;
+      Index read = readIndex();
+      for (Task e : read.entries()) { // every task's file: the key is in the task, not the index
+        Optional<Task> existing = load(e, new ArrayList<>(), new ArrayList<>());
+        if (existing.isPresent() && key.in(existing.get().json()).equals(wanted)) {
+          return existing.get();
         }
       }
       return addHeld(task, read);

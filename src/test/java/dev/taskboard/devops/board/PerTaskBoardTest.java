@@ -351,6 +351,11 @@ class PerTaskBoardTest {
           () -> board.patch(id, Patch.empty().set("status", TextNode.valueOf("done"))),
           id);
     }
+    BoardException other =
+        assertThrows(
+            BoardException.class,
+            () -> board.patch("T-OTHER", Patch.empty().set("title", TextNode.valueOf("x"))));
+    assertTrue(other.getMessage().contains("holds task T-DEMO-1"), other.getMessage());
     Map<String, byte[]> after = bytesOf(tasks);
     assertEquals(before.keySet(), after.keySet());
     before.forEach((name, bytes) -> assertArrayEquals(bytes, after.get(name), name));
