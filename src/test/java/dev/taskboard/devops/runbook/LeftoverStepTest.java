@@ -94,6 +94,12 @@ class LeftoverStepTest {
     try {
       long stray = firstLine(step);
       Instant started = step.toHandle().info().startInstant().orElseThrow();
+      // The stray writes its pid before its exec; while it execs, /proc shows no environment to
+      // find its marker in. Wait (bounded) until it runs its sleep, as a leftover step's would.
+      assertTrue(
+          Steps.awaitRunningWith("1000." + u, now -> now.contains(stray), Duration.ofSeconds(10))
+              .contains(stray),
+          "the stray runs its sleep");
 
       assertTrue(StepRunner.killLeftover(step.pid(), started));
 
